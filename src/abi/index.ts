@@ -16,3 +16,6 @@ export * from "./structs/irq.js";
 export * from "./structs/device.js";
 export * as arm from "./structs/arm.js";
 export * as ppc from "./structs/ppc.js";
+export * from "./one-reg.js";
+export * from "./one-reg-arm.js";
+export * from "./one-reg-ppc.js";
