@@ -88,8 +88,10 @@ export const REQUEST_SPECS = {
   KVM_PPC_SVM_OFF: spec("none", 0xb3, null, 0),
   /**
    * KVM_PPC_SET_PLATFORM (2011 RFC, never merged; reference kvm-ppc-abi.md §1.2: its number was not
-   * recoverable). tskvm's choice: _IOW(KVMIO, 0xf0, struct kvm_ppc_set_platform), a number in a range
-   * mainline has never assigned in KVMIO, so it cannot collide with a real request.
+   * recoverable). tskvm's choice: _IOW(KVMIO, 0xf0, struct kvm_ppc_set_platform). Checked against
+   * mainline include/uapi/linux/kvm.h: KVMIO numbers run 0x00–0xd5 and 0xe0–0xe3, nothing at 0xf0
+   * (only out-of-tree patches — VMI, PASID and TDX-stepping proposals — ever used 0xf0), so it cannot
+   * collide with a real request on either encoding.
    */
   KVM_PPC_SET_PLATFORM: spec("w", 0xf0, null, 8),
 } as const satisfies Record<string, RequestSpec>;
