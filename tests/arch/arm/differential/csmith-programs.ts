@@ -35,10 +35,14 @@ export const CSMITH_CFLAGS: readonly string[] = [`-I${CSMITH_INCLUDE}`, "-w"];
 
 /**
  * The fixed seeds of the node test. Chosen by scripts/csmith-campaign.mjs --select from seeds
- * 1..N: the first seeds whose program, built -O1 -marm, exits 0 under qemu-arm in well under
- * 150 ms and prints the same checksum when built -O2 -mthumb (so each is quick and consistent).
+ * 1..N: the first seeds whose two builds (see csmithFlagSets) both exit 0 under qemu-arm within
+ * 150 ms and print the same output (so each is quick and consistent). Measured under qemu-arm
+ * 7.2: every selected program runs in 12–50 ms, mostly qemu's start-up.
  */
-export const CSMITH_SEEDS: readonly number[] = [];
+export const CSMITH_SEEDS: readonly number[] = [
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+  36, 37,
+]; // 11, 16 and 24 were skipped: they run past 2 s or fail under qemu-arm
 
 /** Each seed is built twice, alternating so that every (isa, level) pair is covered. */
 export function csmithFlagSets(seed: number): FlagSet[] {
