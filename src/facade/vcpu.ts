@@ -41,8 +41,9 @@ export class VcpuFd extends DeviceAttrFd {
 
   /** KVM_RUN. Returns the exit reason; a failed run (EINTR, ENOEXEC, …) throws KvmError. */
   run(): number {
+    const run = this.getRun(); // mapped before the first entry, as a VMM does
     this.ioctl("KVM_RUN", 0);
-    return this.getRun().exit_reason;
+    return run.exit_reason;
   }
 
   /** The kvm_run page (mapped on first use, KVM_GET_VCPU_MMAP_SIZE bytes incl. the coalesced ring). */
