@@ -105,9 +105,9 @@ export function buildInitialStack(space: AddressSpace, program: LoadedProgram, s
   // Strings are copied last-first downwards, so argv[0] ends up lowest and they read in order.
   const envAddrs = [...setup.envp].reverse().map(pushString).reverse();
   const argAddrs = [...setup.argv].reverse().map(pushString).reverse();
-  p &= ~3;
+  p = (p & ~3) >>> 0;
   const platformAddr = pushString("v7l");
-  p &= ~15;
+  p = (p & ~15) >>> 0;
   p -= 16;
   const randomAddr = p;
   space.poke(randomAddr, setup.random.subarray(0, 16));
@@ -135,7 +135,7 @@ export function buildInitialStack(space: AddressSpace, program: LoadedProgram, s
   ];
   const words: number[] = [setup.argv.length, ...argAddrs, 0, ...envAddrs, 0];
   for (const [key, value] of auxv) words.push(key, value);
-  const sp = (p - words.length * 4) & ~15;
+  const sp = ((p - words.length * 4) & ~15) >>> 0;
   const table = new Uint8Array(words.length * 4);
   const view = new DataView(table.buffer);
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
