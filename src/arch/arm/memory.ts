@@ -41,17 +41,18 @@ export interface PhysicalMemoryPort {
   /** Where the page containing physical address `pa` (a number, up to 40 bits) lives, for `access`. */
   lookup(pa: number, access: AccessKind, out: PhysPage): typeof PHYS_RAM | typeof PHYS_IO | typeof PHYS_FAULT;
   /**
-   * An I/O read of `size` bytes (1, 2, 4, 8) at `pa`, value in the guest's memory byte order folded to
-   * a little-endian number (8 bytes: bigint not used; low and high words via `ioReadHigh`).
-   * Return IO_STOP to make the core stop before the access completes (the instruction is restarted
-   * later, and the value then comes from `ioRead` again).
+   * An I/O read of `size` bytes (1, 2 or 4) at `pa`: the value in the guest's memory byte order folded
+   * to an unsigned little-endian number (0 .. 2^32-1). The core splits wider accesses (LDRD, LDM) into
+   * word accesses. Return IO_STOP (negative, so never a value) to make the core stop before the
+   * instruction completes; the instruction is restarted later and the value then comes from `ioRead`
+   * again (the layer above keeps the completed value until then).
    */
   ioRead(pa: number, size: number): number;
-  /** An I/O write. Return IO_STOP to stop the core before the instruction completes (see ioRead). */
+  /** An I/O write of `size` bytes, `value` unsigned. Return IO_DONE, or IO_STOP to stop the core first. */
   ioWrite(pa: number, size: number, value: number): number;
 }
 
-/** Returned by ioRead/ioWrite to ask the core to stop (the layer above completes the access). */
-export const IO_STOP = -0x7fffffff;
+/** Returned by ioRead/ioWrite to ask the core to stop; reads are unsigned, so -1 is never a value. */
+export const IO_STOP = -1;
 /** Returned by ioWrite when the write was performed. */
 export const IO_DONE = 0;

@@ -1,0 +1,53 @@
+/**
+ * Decoded code, cached per physical page and instruction set. A page holds one slot per halfword
+ * (Thumb needs halfword granularity; A32 uses every other slot): executor id (0 = not decoded yet),
+ * condition, size and the four operands. Pages are dropped when their memory is written (the MMU
+ * routes writes to pages with code through its slow path) or on `ArmCpu.invalidateCode`.
+ */
+
+export const SLOTS_PER_PAGE = 2048;
+
+export class CodePage {
+  readonly op = new Uint16Array(SLOTS_PER_PAGE);
+  readonly cond = new Uint8Array(SLOTS_PER_PAGE);
+  readonly size = new Uint8Array(SLOTS_PER_PAGE);
+  readonly a = new Int32Array(SLOTS_PER_PAGE);
+  readonly b = new Int32Array(SLOTS_PER_PAGE);
+  readonly c = new Int32Array(SLOTS_PER_PAGE);
+  readonly d = new Int32Array(SLOTS_PER_PAGE);
+  constructor(
+    /** where the page's bytes live (instruction fetch reads them little-endian) */
+    readonly view: DataView,
+    readonly base: number,
+    readonly ppn: number,
+    readonly thumb: boolean,
+  ) {}
+}
+
+export class CodeCache {
+  private readonly pages = new Map<number, CodePage>();
+  /** Bumped whenever a page is dropped, so holders of page references can notice. */
+  epoch = 0;
+
+  get(ppn: number, thumb: boolean): CodePage | undefined {
+    return this.pages.get(ppn * 2 + (thumb ? 1 : 0));
+  }
+
+  add(page: CodePage): void {
+    this.pages.set(page.ppn * 2 + (page.thumb ? 1 : 0), page);
+  }
+
+  has(ppn: number): boolean {
+    return this.pages.has(ppn * 2) || this.pages.has(ppn * 2 + 1);
+  }
+
+  drop(ppn: number): void {
+    if (this.pages.delete(ppn * 2) || this.pages.delete(ppn * 2 + 1)) this.epoch++;
+    this.pages.delete(ppn * 2 + 1);
+  }
+
+  clear(): void {
+    this.pages.clear();
+    this.epoch++;
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * ArmCpu: one ARMv7-A processor (Cortex-A15 / Cortex-A7 flavour), user-level integer state, the
+ * decoded-code cache and the run loop.
+ *
+ * Execution model: instructions are decoded once (decode/a32.ts, decode/t16.ts, decode/t32.ts) into
+ * a per-physical-page `CodePage` (executor id + condition + four operands) and executed by the
+ * executors in exec/. During an executor call, `regs[15]` holds the architectural PC read value
+ * (instruction address + 8 in ARM state, + 4 in Thumb state) and `nextPc` the address execution
+ * continues at; branches write `nextPc` through `branchWritePc`/`bxWritePc`.
+ *
+ * Flags are kept separately: N is the sign of `nf`, Z is `zf === 0`, C is `cf` (0/1), V is `vf`
+ * (0/1), Q is `qf`, GE is `ge` (4 bits), and the Thumb IT state is `itstate` (ITSTATE[7:0]).
+ *
+ * Privileged state slots in later: `mode` (today always User), exception entry as a method on this
+ * class, and VA -> PA translation in `ArmMmu.translate`.
+ *
+ * Code written by anything other than this core's stores (a syscall filling a buffer, the loader,
+ * another vCPU) must be reported with `invalidateCode(pa, length)`.
+ */
+import { decodeA32 } from "./decode/a32.js";
+import { decodeT16 } from "./decode/t16.js";
+import { decodeT32 } from "./decode/t32.js";
+import { Decoded } from "./decode/pattern.js";
+import { CodeCache, CodePage } from "./code-cache.js";
+import { EXECUTORS } from "./executors.js";
+import { OP_UNDEFINED } from "./exec/system.js";
+import { FpSimdState } from "./fp-simd.js";
+import type { PhysicalMemoryPort } from "./memory.js";
+import { ArmMmu, type CodeWriteListener } from "./mmu.js";
+import { GUEST_STOP, STOP_BUDGET, STOP_NONE, STOP_SVC, StopInfo } from "./stop.js";
+
+export {
+  STOP_NONE, STOP_BUDGET, STOP_SVC, STOP_UNDEFINED, STOP_BKPT, STOP_DATA_ABORT, STOP_PREFETCH_ABORT,
+  STOP_HVC, STOP_SMC, STOP_WFI, STOP_WFE, STOP_IO, StopInfo,
+} from "./stop.js";
+
+export type ArmModel = "cortex-a15" | "cortex-a7";
+export const MODE_USR = 0x10;
+
+const ITLB_SIZE = 64;
+
+export interface ArmCpuOptions {
+  memory: PhysicalMemoryPort;
+  model?: ArmModel;
+  /** CNTVCT source (ticks at `counterFrequency`); default: host monotonic clock. */
+  readCounter?: () => number;
+  counterFrequency?: number;
+}
+
+export class ArmCpu implements CodeWriteListener {
+  readonly regs = new Int32Array(16);
+  readonly model: ArmModel;
+  readonly stopInfo = new StopInfo();
+  readonly mmu: ArmMmu;
+  readonly fp = new FpSimdState();
+  /** N = sign of nf; Z = (zf === 0); C, V, Q: 0/1; GE: 4 bits. */
+  nf = 0;
+  zf = 1;
+  cf = 0;
+  vf = 0;
+  qf = 0;
+  ge = 0;
+  itstate = 0;
+  thumb = false;
+  /** CPSR.E: big-endian data accesses. */
+  bigEndian = false;
+  mode = MODE_USR;
+  /** CPSR.A, I, F (bits 8..6), kept for the privileged half. */
+  aif = 0;
+  tpidrurw = 0;
+  tpidruro = 0;
+  /** Instructions retired (a double). */
+  retired = 0;
+  readonly counterFrequency: number;
+  readonly readCounter: () => number;
+
+  // ---- executor scratch (shared, allocated once)
+  /** shifter carry-out of the last `shift` */
+  shc = 0;
+  /** address execution continues at after the current instruction */
+  nextPc = 0;
+  /** address of the current instruction */
+  pcCur = 0;
+  /** 8 in ARM state, 4 in Thumb state */
+  pcOffset = 8;
+  /** local exclusive monitor: address and size of the last LDREX, -1 when open */
+  exclusiveAddress = -1;
+  exclusiveSize = 0;
+  /**
+   * Complete LDM/STM/LDRD/STRD at unaligned addresses instead of raising an alignment fault (what
+   * Linux's alignment fixup gives user space on ARMv6+). Off: architectural faults.
+   */
+  alignmentFixup = false;
+  /** LDM staging (loads complete before any register is written) */
+  readonly staging = new Int32Array(16);
+
+  // ---- code cache
+  private readonly cache = new CodeCache();
+  private codePage: CodePage;
+  private codeVpn = -1;
+  private readonly itlbKey = new Int32Array(ITLB_SIZE).fill(-1);
+  private readonly itlbPage: CodePage[];
+  private readonly decoded = new Decoded();
+
+  constructor(options: ArmCpuOptions) {
+    this.model = options.model ?? "cortex-a15";
+    this.mmu = new ArmMmu(options.memory, this.stopInfo, this);
+    this.counterFrequency = options.counterFrequency ?? 24_000_000;
+    const f = this.counterFrequency;
+    this.readCounter = options.readCounter ?? (() => Math.floor((performance.now() * f) / 1000));
+    this.codePage = new CodePage(new DataView(new ArrayBuffer(8)), 0, -1, false);
+    this.itlbPage = new Array<CodePage>(ITLB_SIZE).fill(this.codePage);
+  }
+
+  // ------------------------------------------------------------------ architectural state
+
+  get pc(): number {
+    return this.regs[15] >>> 0;
+  }
+  /** Bit 0 selects the instruction set (1 = Thumb), as BX does. */
+  set pc(v: number) {
+    this.setThumb((v & 1) !== 0);
+    this.regs[15] = v & ~1;
+  }
+
+  get cpsr(): number {
+    const it = this.itstate;
+    return (
+      ((this.nf < 0 ? 1 << 31 : 0) | (this.zf === 0 ? 1 << 30 : 0) | (this.cf << 29) | (this.vf << 28) |
+        (this.qf << 27) | ((it & 3) << 25) | (this.ge << 16) | ((it >>> 2) << 10) | (this.bigEndian ? 1 << 9 : 0) |
+        (this.aif << 6) | (this.thumb ? 1 << 5 : 0) | this.mode) >>> 0
+    );
+  }
+  set cpsr(v: number) {
+    this.writeApsr(v, true, true);
+    this.itstate = ((v >>> 25) & 3) | (((v >>> 10) & 0x3f) << 2);
+    this.bigEndian = (v & (1 << 9)) !== 0;
+    this.mmu.littleEndian = !this.bigEndian;
+    this.aif = (v >>> 6) & 7;
+    this.setThumb((v & (1 << 5)) !== 0);
+    this.mode = v & 0x1f;
+  }
+
+  /** MSR APSR: the NZCVQ flags and/or the GE bits. */
+  writeApsr(v: number, flags: boolean, ge: boolean): void {
+    if (flags) {
+      this.nf = v & (1 << 31);
+      this.zf = (v >>> 30) & 1 ? 0 : 1;
+      this.cf = (v >>> 29) & 1;
+      this.vf = (v >>> 28) & 1;
+      this.qf = (v >>> 27) & 1;
+    }
+    if (ge) this.ge = (v >>> 16) & 0xf;
+  }
+
+  setThumb(t: boolean): void {
+    if (t !== this.thumb) {
+      this.thumb = t;
+      this.pcOffset = t ? 4 : 8;
+      this.codeVpn = -1;
+    }
+  }
+
+  /** ConditionPassed for a 4-bit condition. */
+  condPassed(cond: number): boolean {
+    switch (cond) {
+      case 0: return this.zf === 0;
+      case 1: return this.zf !== 0;
+      case 2: return this.cf !== 0;
+      case 3: return this.cf === 0;
+      case 4: return this.nf < 0;
+      case 5: return this.nf >= 0;
+      case 6: return this.vf !== 0;
+      case 7: return this.vf === 0;
+      case 8: return this.cf !== 0 && this.zf !== 0;
+      case 9: return this.cf === 0 || this.zf === 0;
+      case 10: return this.nf < 0 === (this.vf !== 0);
+      case 11: return this.nf < 0 !== (this.vf !== 0);
+      case 12: return this.zf !== 0 && this.nf < 0 === (this.vf !== 0);
+      case 13: return this.zf === 0 || this.nf < 0 !== (this.vf !== 0);
+      default: return true;
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers for executors
+
+  /** BranchWritePC: stays in the current instruction set. */
+  branchWritePc(addr: number): void {
+    this.nextPc = this.thumb ? addr & ~1 : addr & ~3;
+  }
+
+  /** BXWritePC (also LoadWritePC, and ALUWritePC in ARM state): bit 0 selects the instruction set. */
+  bxWritePc(addr: number): void {
+    if (addr & 1) {
+      this.setThumb(true);
+      this.nextPc = addr & ~1;
+    } else {
+      this.setThumb(false);
+      this.nextPc = addr & ~3;
+    }
+  }
+
+  /** ALUWritePC: interworking in ARM state, a plain branch in Thumb state. */
+  aluWritePc(addr: number): void {
+    if (this.thumb) this.nextPc = addr & ~1;
+    else this.bxWritePc(addr);
+  }
+
+  /** Stop before the current instruction completes (it will be re-executed by the next run). */
+  stopHere(reason: number): void {
+    this.stopInfo.reason = reason;
+    this.nextPc = this.pcCur;
+  }
+
+  /** Stop after the current instruction (SVC, WFI, ...). */
+  stopAfter(reason: number): void {
+    this.stopInfo.reason = reason;
+  }
+
+  /** The current instruction's encoding (T32: hw1 << 16 | hw2), e.g. for UNDEFINED raised at run time. */
+  currentInsn(): number {
+    const pc = this.pcCur;
+    if (!this.thumb) return this.mmu.read32(pc);
+    const hw1 = this.fetch16(pc);
+    if (hw1 < 0xe800) return hw1;
+    return ((hw1 << 16) | this.fetch16(pc + 2)) >>> 0;
+  }
+
+  // ------------------------------------------------------------------ code cache
+
+  hasCode(ppn: number): boolean {
+    return this.cache.has(ppn);
+  }
+
+  codeWritten(ppn: number): void {
+    this.cache.drop(ppn);
+    this.codeVpn = -1;
+    this.itlbKey.fill(-1);
+  }
+
+  /** Drop decoded code for physical addresses [pa, pa + length). */
+  invalidateCode(pa: number, length: number): void {
+    if (length <= 0) return;
+    const first = Math.floor(pa / 4096), last = Math.floor((pa + length - 1) / 4096);
+    for (let p = first; p <= last; p++) this.cache.drop(p);
+    this.codeVpn = -1;
+    this.itlbKey.fill(-1);
+  }
+
+  /** Drop all translations (TLBs and the instruction-side page map). */
+  flushTlb(): void {
+    this.mmu.flush();
+    this.codeVpn = -1;
+    this.itlbKey.fill(-1);
+  }
+
+  private enterPage(pc: number): void {
+    const key = ((pc >>> 12) << 1) | (this.thumb ? 1 : 0);
+    const e = key & (ITLB_SIZE - 1);
+    let page: CodePage;
+    if (this.itlbKey[e] === key) page = this.itlbPage[e];
+    else {
+      const mmu = this.mmu;
+      const ppn = mmu.fetchPage(pc);
+      const cached = this.cache.get(ppn, this.thumb);
+      if (cached !== undefined && cached.view === mmu.codeView && cached.base === mmu.codeBase) page = cached;
+      else {
+        page = new CodePage(mmu.codeView, mmu.codeBase, ppn, this.thumb);
+        this.cache.add(page);
+        mmu.flushWrites(); // no write TLB entry may point at a page with code
+      }
+      this.itlbKey[e] = key;
+      this.itlbPage[e] = page;
+    }
+    this.codePage = page;
+    this.codeVpn = pc >>> 12;
+  }
+
+  private fetch16(va: number): number {
+    const mmu = this.mmu;
+    mmu.fetchPage(va);
+    return mmu.codeView.getUint16(mmu.codeBase + (va & 0xfff), true);
+  }
+
+  private decodeSlot(page: CodePage, idx: number, pc: number): number {
+    const out = this.decoded;
+    out.cond = 14;
+    out.size = 4;
+    const off = page.base + (pc & 0xfff);
+    if (!page.thumb) {
+      const word = page.view.getInt32(off, true);
+      if (!decodeA32(word, out)) out.set(OP_UNDEFINED, word), (out.cond = 14);
+    } else {
+      const hw1 = page.view.getUint16(off, true);
+      if (hw1 >= 0xe800) {
+        const hw2 = (pc & 0xfff) === 0xffe ? this.fetch16(pc + 2) : page.view.getUint16(off + 2, true);
+        const word = (hw1 << 16) | hw2;
+        if (!decodeT32(word, out)) out.set(OP_UNDEFINED, word), (out.cond = 14);
+      } else {
+        out.size = 2;
+        if (!decodeT16(hw1, out)) out.set(OP_UNDEFINED, hw1), (out.cond = 14);
+      }
+    }
+    page.op[idx] = out.op;
+    page.cond[idx] = out.cond;
+    page.size[idx] = out.size;
+    page.a[idx] = out.a;
+    page.b[idx] = out.b;
+    page.c[idx] = out.c;
+    page.d[idx] = out.d;
+    return out.op;
+  }
+
+  // ------------------------------------------------------------------ run loop
+
+  /** Execute up to `budget` instructions; returns the STOP_* reason (details in `stopInfo`). */
+  run(budget: number): number {
+    const info = this.stopInfo;
+    info.reason = STOP_NONE;
+    if (this.mmu.sync()) this.flushTlb();
+    this.pcCur = this.regs[15] & (this.thumb ? ~1 : ~3);
+    let done = 0;
+    try {
+      done = this.execute(budget);
+    } catch (e) {
+      if (e !== GUEST_STOP) throw e;
+      done = this.executed;
+    }
+    this.retired += done;
+    this.regs[15] = this.pcCur;
+    if (info.reason === STOP_NONE) info.reason = STOP_BUDGET;
+    return info.reason;
+  }
+
+  private executed = 0;
+
+  private execute(budget: number): number {
+    const regs = this.regs;
+    const info = this.stopInfo;
+    let n = 0;
+    this.executed = 0;
+    while (n < budget) {
+      const pc = this.pcCur;
+      if (pc >>> 12 !== this.codeVpn) this.enterPage(pc);
+      const page = this.codePage;
+      const idx = (pc & 0xfff) >>> 1;
+      let op = page.op[idx];
+      if (op === 0) op = this.decodeSlot(page, idx, pc);
+      regs[15] = pc + this.pcOffset;
+      this.nextPc = (pc + page.size[idx]) | 0;
+      const it = this.itstate;
+      const cond = it === 0 ? page.cond[idx] : it >>> 4;
+      if (cond >= 14 || this.condPassed(cond)) EXECUTORS[op](this, page.a[idx], page.b[idx], page.c[idx], page.d[idx]);
+      if (it !== 0) this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+      if (idx === 2047 && page.size[idx] === 4) page.op[idx] = 0; // straddles a page: never cached
+      if (info.reason !== STOP_NONE) {
+        if (this.nextPc === pc && info.reason !== STOP_SVC) this.itstate = it; // restartable stop
+        else n++;
+        this.pcCur = this.nextPc;
+        this.executed = n;
+        return n;
+      }
+      this.pcCur = this.nextPc;
+      this.executed = ++n;
+    }
+    return n;
+  }
+}
