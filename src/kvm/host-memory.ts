@@ -89,15 +89,15 @@ export class HostMemory {
 
   /**
    * Unmaps the pages of [addr, addr+length) (length rounded up to pages). `addr` must be page-aligned
-   * and start a live mapping (-EINVAL otherwise, as RawKvmHost documents). Mappings partly inside the
-   * range are trimmed or split; their remaining pages stay valid.
+   * and its page mapped (-EINVAL otherwise, as RawKvmHost documents; Linux itself would return 0 for
+   * an unmapped range). Mappings partly inside the range are trimmed or split; their other pages stay.
    */
   munmap(addr: bigint, length: number): number {
     if (typeof addr !== "bigint" || !Number.isFinite(length) || length <= 0) return -EINVAL;
     if (addr < 0n || addr >= BigInt(this.taskSize)) return -EINVAL;
     const start = Number(addr);
     if ((start & PAGE_MASK) !== 0) return -EINVAL;
-    if (this.indexStartingAt(start) < 0) return -EINVAL;
+    if (this.mappingAt(start) === undefined) return -EINVAL;
     const end = Math.min(start + roundUp(length), this.taskSize);
     const kept: HostMappingRecord[] = [];
     for (const m of this.maps) {
@@ -190,11 +190,6 @@ export class HostMemory {
       done += n;
     }
     return true;
-  }
-
-  private indexStartingAt(start: number): number {
-    const m = this.mappingAt(start);
-    return m !== undefined && m.start === start ? this.maps.indexOf(m) : -1;
   }
 
   /** Lowest page-aligned address >= mmapMin with `len` free bytes below taskSize, or -1. */
