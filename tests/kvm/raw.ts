@@ -23,7 +23,7 @@ export const REQ = {
 } as const;
 
 export const E = {
-  ENOENT: 2, EBADF: 9, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EEXIST: 17, ENODEV: 19, EINVAL: 22, ENOTTY: 25,
+  EPERM: 1, ENOENT: 2, EBADF: 9, ENOMEM: 12, EFAULT: 14, EBUSY: 16, EEXIST: 17, ENODEV: 19, EINVAL: 22, ENOTTY: 25,
 } as const;
 
 export const KVM_MEM_LOG_DIRTY_PAGES = 1;
