@@ -158,6 +158,13 @@ export function familyInconsistencies(results: readonly CaseResult[]): string[] 
 /** The report for one mismatching case: what differs, and the commands that reproduce it. */
 export function mismatchReport(r: CaseResult, left: Emulator, right: Emulator): string {
   const lines = [`MISMATCH ${r.case.id}`, r.difference?.report ?? ""];
+  // the emulator's own fatal-signal line is not compared, but it often says why the guest died
+  for (const [name, o] of [[left.name, r.left], [right.name, r.right]] as const) {
+    if (o && !o.rawStderr.equals(o.stderr)) {
+      const said = o.rawStderr.toString("latin1").split("\n").find((l) => !o.stderr.toString("latin1").includes(l));
+      if (said) lines.push(`  ${name} reported: ${said.slice(0, 300)}`);
+    }
+  }
   if (r.buildCommand) lines.push(`  build:   ${r.buildCommand.join(" ")}`);
   if (r.binary) {
     lines.push(`  oracle:  ${reproduceCommand(left, r.binary, r.case.run)}`);
