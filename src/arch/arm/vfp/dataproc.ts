@@ -8,7 +8,7 @@
 import {
   cvtDoubleToSingle, cvtSingleToDouble, doubleToFixed, fixedToFloat, halfToSingle, singleToFixed, singleToHalf,
 } from "./convert.js";
-import { FPSCR_NZCV } from "./fpscr.js";
+import { FPSCR_NZCV, FPSCR_RMODE_MASK } from "./fpscr.js";
 import { fpResult } from "./operands.js";
 import {
   vadd32, vadd64, vcmp32, vcmp64, vdiv32, vdiv64, vfma32, vfma64, vmul32, vmul64, vsqrt32, vsqrt64, vsub32, vsub64,
@@ -202,7 +202,8 @@ export const vcvtFromIntD: VfpOp = (fp, d, n, m) => {
 /**
  * VCVT between floating point and fixed point, in place on Sd / Dd. `n` packs the options: bits 0..5
  * fraction bits, bit 6 unsigned, bit 7 size 32 (else 16), bit 8 to fixed (else from fixed).
- * To fixed rounds towards zero; the result is sign- or zero-extended to the register width.
+ * To fixed rounds towards zero, from fixed to nearest (whatever FPSCR.RMode says); a fixed-point
+ * result is sign- or zero-extended to the register width.
  */
 export const vcvtFixedS: VfpOp = (fp, d, n) => {
   const frac = n & 63, unsigned = (n & 64) !== 0, size = n & 128 ? 32 : 16;
@@ -212,7 +213,7 @@ export const vcvtFixedS: VfpOp = (fp, d, n) => {
     if (size === 16) r = unsigned ? r & 0xffff : ((r << 16) >> 16) >>> 0;
     w[d] = r;
   } else {
-    fixedToFloat(w[d], size, frac, unsigned, F32, fp.fpscr);
+    fixedToFloat(w[d], size, frac, unsigned, F32, fp.fpscr & ~FPSCR_RMODE_MASK);
     w[d] = fpResult.hi;
   }
   accumulate(fp);
@@ -226,7 +227,7 @@ export const vcvtFixedD: VfpOp = (fp, d, n) => {
     w[2 * d] = r;
     w[2 * d + 1] = unsigned || (r & SIGN) === 0 ? 0 : 0xffffffff;
   } else {
-    fixedToFloat(w[2 * d], size, frac, unsigned, F64, fp.fpscr);
+    fixedToFloat(w[2 * d], size, frac, unsigned, F64, fp.fpscr & ~FPSCR_RMODE_MASK);
     storeDouble(w, d);
   }
   accumulate(fp);
