@@ -16,6 +16,7 @@ const MODELS: readonly CpuModel[] = ["cortex-a15", "cortex-a7"];
 
 interface Parsed {
   strace: boolean;
+  stats: boolean;
   model: CpuModel;
   program: string;
   args: string[];
@@ -23,6 +24,7 @@ interface Parsed {
 
 function parse(args: string[]): Parsed {
   let strace = false;
+  let stats = false;
   let model: CpuModel = "cortex-a15";
   let i = 0;
   for (; i < args.length; i++) {
@@ -32,6 +34,7 @@ function parse(args: string[]): Parsed {
       break;
     }
     if (a === "--strace" || a === "--trace-syscalls") strace = true;
+    else if (a === "--stats") stats = true;
     else if (a === "--cpu" || a.startsWith("--cpu=")) {
       const value = a === "--cpu" ? args[++i] : a.slice("--cpu=".length);
       if (value === undefined) throw new CliError("user: --cpu needs a value (cortex-a15 or cortex-a7)");
@@ -42,7 +45,7 @@ function parse(args: string[]): Parsed {
   }
   const program = args[i];
   if (program === undefined) throw new CliError("user: missing PROGRAM (usage: tskvm user [--strace] [--cpu MODEL] PROGRAM [ARGS...])");
-  return { strace, model, program, args: args.slice(i + 1) };
+  return { strace, stats, model, program, args: args.slice(i + 1) };
 }
 
 function readProgram(program: string): Uint8Array {
@@ -80,12 +83,13 @@ function hostContext(strace: boolean): HostContext {
 export const userCommand: Command = {
   name: "user",
   summary: "run a static 32-bit ARM Linux program (user-mode emulation, like qemu-arm)",
-  usage: "tskvm user [--strace] [--cpu cortex-a15|cortex-a7] PROGRAM [ARGS...]",
+  usage: "tskvm user [--strace] [--stats] [--cpu cortex-a15|cortex-a7] PROGRAM [ARGS...]",
   help: [
     "",
     "options:",
     "  --strace, --trace-syscalls   list every system call with arguments and result on stderr",
     "  --cpu MODEL                  cortex-a15 (default) or cortex-a7",
+    "  --stats                      print retired=N (instructions executed) on stderr at exit",
     "",
     "PROGRAM must be a static (or static-PIE) ARM EABI executable; options after it are its own.",
     "",
@@ -108,6 +112,7 @@ export const userCommand: Command = {
       throw err;
     }
     const exit = runProcess(started);
+    if (opts.stats) process.stderr.write(`retired=${started.cpu.retired}\n`);
     if (exit.kind === "exited") return exit.status;
     const detail = exit.detail ? `: ${exit.detail}` : "";
     process.stderr.write(

@@ -115,7 +115,7 @@ function mremap(p: UserProcess, old: number, oldLen: number, newLen: number, fla
     if (newSize < oldSize) p.space.unmap(old + newSize, oldSize - newSize);
     return old;
   }
-  if (old + newSize <= MMAP_BASE && p.space.isFree(old + oldSize, newSize - oldSize)) {
+  if (old + newSize <= STACK_TOP && p.space.isFree(old + oldSize, newSize - oldSize)) {
     p.space.map(old + oldSize, newSize - oldSize, prot);
     return old;
   }
