@@ -130,7 +130,7 @@ const table = new DecodeTable(20)
   })
   .add("1111 0Sii iiii iiii 10J1 Kjjj jjjj jjjj", (f, o) => o.set(OP_B, branchT4(f)))
   .add("1111 0Sii iiii iiii 11J1 Kjjj jjjj jjjj", (f, o) => o.set(OP_BL, branchT4(f)))
-  .add("1111 0Sii iiii iiii 11J0 Kjjj jjjj jjj0", (f, o) => o.set(OP_BLX_IMM, branchT4(f)))
+  .add("1111 0Sii iiii iiii 11J0 Kjjj jjjj jjjj", (f, o) => ((f.j & 1) !== 0 ? false : o.set(OP_BLX_IMM, branchT4(f))))
   .add("1111 0--- ---- ---- 1--- ---- ---- ----", undef)
   // ---- store single
   .add("1111 1000 1zz0 nnnn tttt iiii iiii iiii", (f, o) =>
@@ -140,7 +140,10 @@ const table = new DecodeTable(20)
   .add("1111 1000 0zz0 nnnn tttt 0000 00ii mmmm", (f, o) =>
     f.z === 3 ? false : o.set(OP_LS_REG, packLs(STORE_KINDS[f.z], f.t, f.n, 1, 1, 0), f.m, SHIFT_LSL, f.i))
   // ---- loads (and the preload hints, which are loads to PC of bytes/halfwords)
-  .add("1111 100s Uzz1 1111 tttt iiii iiii iiii", (f, o) => load(f, o, 1, f.U, 0, f.i))
+  .add("1111 100s Uzz1 1111 tttt iiii iiii iiii", (f, o) => {
+    f.n = 15; // literal: the base is the PC (the pattern fixes the field, so set it for `load`)
+    return load(f, o, 1, f.U, 0, f.i);
+  })
   .add("1111 100s 1zz1 nnnn tttt iiii iiii iiii", (f, o) => load(f, o, 1, 1, 0, f.i))
   .add("1111 100s 0zz1 nnnn tttt 1PUW iiii iiii", (f, o) => (f.P === 0 && f.W === 0 ? false : load(f, o, f.P, f.U, f.W, f.i)))
   .add("1111 100s 0zz1 nnnn tttt 0000 00ii mmmm", (f, o) => {
