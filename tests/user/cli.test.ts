@@ -36,7 +36,7 @@ test("--strace lists each call with arguments and result on stderr", { skip: !ha
   const r = tskvm("--strace", asm(HELLO));
   assert.equal(r.stdout, "hello from arm\n");
   assert.match(r.stderr, /^\d+ write\(1, 0x[0-9a-f]+, 15\) = 15$/m);
-  assert.match(r.stderr, /^\d+ exit_group\(42\) = 0$/m);
+  assert.match(r.stderr, /^\d+ exit_group\(42\) = \?$/m);
 });
 
 // todo: the core's LDRB with a register offset (ldrb r3, [r1, r2]) loads 0 today; qemu-arm prints

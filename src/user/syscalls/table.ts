@@ -80,6 +80,7 @@ function formatCall(p: UserProcess, nr: number, entry: SyscallEntry | undefined,
     const shown = [...entry.args].map((f, i) => formatArg(p, f, args[i]));
     text = `${entry.name}(${shown.join(", ")})`;
   }
+  if (p.exit !== null) return `${p.host.pid} ${text} = ?`; // the process is gone: no result to return
   const ret = result < 0 && result >= -4095 ? `-1 ${ERRNO_NAMES[-result] ?? "E?"} (errno ${-result})` : formatResult(entry, result);
   return `${p.host.pid} ${text} = ${ret}`;
 }
