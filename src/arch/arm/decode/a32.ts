@@ -144,9 +144,9 @@ const conditional = new DecodeTable(20)
   // ---- load/store word and unsigned byte
   .add("cccc 010P UBWl nnnn tttt iiii iiii iiii", (f, o) =>
     o.set(OP_LS_IMM, packLs(f.l ? (f.B ? LS_LDRB : LS_LDR) : f.B ? LS_STRB : LS_STR, f.t, f.n, f.P, f.U, f.W), f.i))
-  .add("cccc 011P UBWl nnnn tttt iiii itt0 mmmm", (f, o) =>
+  .add("cccc 011P UBWl nnnn tttt iiii iss0 mmmm", (f, o) =>
     o.set(OP_LS_REG, packLs(f.l ? (f.B ? LS_LDRB : LS_LDR) : f.B ? LS_STRB : LS_STR, f.t, f.n, f.P, f.U, f.W), f.m,
-      immShiftType(f.t, f.i), immShiftAmount(f.t, f.i)))
+      immShiftType(f.s, f.i), immShiftAmount(f.s, f.i)))
   // ---- branch, block transfer (the S bit forms are privileged)
   .add("cccc 100P U0Wl nnnn rrrr rrrr rrrr rrrr", (f, o) =>
     f.r === 0 ? false : o.set(OP_LDM_STM, f.n | (f.W << 4) | (((f.P << 1) | f.U) << 5) | (f.l << 7), f.r))
