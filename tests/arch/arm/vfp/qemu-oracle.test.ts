@@ -7,17 +7,23 @@
  * DN and AHP at random — the destination register and the whole FPSCR must match bit for bit.
  *
  * Register convention on both sides: Dd = D0 (Sd = S0), Dn = D1 (Sn = S2), Dm = D2 (Sm = S4).
+ * Our side runs each instruction the way the core will: its A32 and T32 encodings (assembled by
+ * binutils) go through the VFP decoder, which must pick the expected executor and operands, and the
+ * decoded executor is what runs (A32 and T32 alternately).
  * Skipped (not failed) when the cross compiler or qemu-arm is missing.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as dp from "../../../../src/arch/arm/vfp/dataproc.js";
 import type { VfpOp } from "../../../../src/arch/arm/vfp/dataproc.js";
+import { vfpDecoder } from "../../../../src/arch/arm/vfp/decode.js";
+import { Decoded } from "../../../../src/arch/arm/decode/pattern.js";
+import { EXECUTORS } from "../../../../src/arch/arm/executors.js";
 
 interface Case {
   asm: string;
@@ -41,8 +47,8 @@ const CASES: Case[] = [
   S("vmls.f32 s0, s2, s4", dp.vmlsS), S("vnmla.f32 s0, s2, s4", dp.vnmlaS),
   S("vnmls.f32 s0, s2, s4", dp.vnmlsS), S("vfma.f32 s0, s2, s4", dp.vfmaS),
   S("vfms.f32 s0, s2, s4", dp.vfmsS), S("vfnma.f32 s0, s2, s4", dp.vfnmaS),
-  S("vfnms.f32 s0, s2, s4", dp.vfnmsS), S("vsqrt.f32 s0, s4", dp.vsqrtS),
-  S("vabs.f32 s0, s4", dp.vabsS), S("vneg.f32 s0, s4", dp.vnegS),
+  S("vfnms.f32 s0, s2, s4", dp.vfnmsS), S("vsqrt.f32 s0, s4", dp.vsqrtS, 0),
+  S("vabs.f32 s0, s4", dp.vabsS, 0), S("vneg.f32 s0, s4", dp.vnegS, 0),
   { asm: "vcmp.f32 s0, s4", op: dp.vcmpS, d: 0, n: 0, m: 4, kind: "s" },
   { asm: "vcmpe.f32 s0, s4", op: dp.vcmpS, d: 0, n: 1, m: 4, kind: "s" },
   { asm: "vcmp.f32 s0, #0", op: dp.vcmpS, d: 0, n: 0, m: -1, kind: "s" },
@@ -53,13 +59,13 @@ const CASES: Case[] = [
   D("vmls.f64 d0, d1, d2", dp.vmlsD), D("vnmla.f64 d0, d1, d2", dp.vnmlaD),
   D("vnmls.f64 d0, d1, d2", dp.vnmlsD), D("vfma.f64 d0, d1, d2", dp.vfmaD),
   D("vfms.f64 d0, d1, d2", dp.vfmsD), D("vfnma.f64 d0, d1, d2", dp.vfnmaD),
-  D("vfnms.f64 d0, d1, d2", dp.vfnmsD), D("vsqrt.f64 d0, d2", dp.vsqrtD),
-  D("vabs.f64 d0, d2", dp.vabsD), D("vneg.f64 d0, d2", dp.vnegD),
+  D("vfnms.f64 d0, d1, d2", dp.vfnmsD), D("vsqrt.f64 d0, d2", dp.vsqrtD, 0),
+  D("vabs.f64 d0, d2", dp.vabsD, 0), D("vneg.f64 d0, d2", dp.vnegD, 0),
   { asm: "vcmp.f64 d0, d2", op: dp.vcmpD, d: 0, n: 0, m: 2, kind: "d" },
   { asm: "vcmpe.f64 d0, d2", op: dp.vcmpD, d: 0, n: 1, m: 2, kind: "d" },
   { asm: "vcmpe.f64 d0, #0", op: dp.vcmpD, d: 0, n: 1, m: -1, kind: "d" },
   { asm: "vcvt.f64.f32 d0, s4", op: dp.vcvtDS, d: 0, n: 0, m: 4, kind: "s" },
-  D("vcvt.f32.f64 s0, d2", dp.vcvtSD),
+  D("vcvt.f32.f64 s0, d2", dp.vcvtSD, 0),
   { asm: "vcvt.s32.f32 s0, s4", op: dp.vcvtIntS, d: 0, n: 0, m: 4, kind: "s" },
   { asm: "vcvt.u32.f32 s0, s4", op: dp.vcvtIntS, d: 0, n: 1, m: 4, kind: "s" },
   { asm: "vcvtr.s32.f32 s0, s4", op: dp.vcvtIntS, d: 0, n: 2, m: 4, kind: "s" },
@@ -218,10 +224,37 @@ function record(opIndex: number, c: Case): Uint32Array {
   return rec;
 }
 
+/** The encodings of every case: [A32 word, T32 hw1 << 16 | hw2]. */
+function assemble(dir: string): [number, number][] {
+  const words = (thumb: boolean): number[] => {
+    const name = join(dir, thumb ? "cases-t32" : "cases-a32");
+    const lines = CASES.map((c) => "\t" + c.asm);
+    writeFileSync(name + ".s", `.syntax unified\n${thumb ? ".thumb" : ".arm"}\n${lines.join("\n")}\n`);
+    execFileSync("arm-linux-gnueabihf-as", ["-march=armv7-a", "-mfpu=vfpv4", "-o", name + ".o", name + ".s"]);
+    execFileSync("arm-linux-gnueabihf-objcopy", ["-O", "binary", "-j", ".text", name + ".o", name + ".bin"]);
+    const b = readFileSync(name + ".bin");
+    assert.equal(b.length, 4 * CASES.length);
+    return CASES.map((_, i) =>
+      thumb ? ((b.readUInt16LE(4 * i) << 16) | b.readUInt16LE(4 * i + 2)) >>> 0 : b.readUInt32LE(4 * i));
+  };
+  const a32 = words(false), t32 = words(true);
+  return CASES.map((_, i) => [a32[i], t32[i]]);
+}
+
 const available = have("arm-linux-gnueabihf-gcc") && have("qemu-arm");
 
 test("VFP instructions match ARM (qemu-arm) bit for bit, including FPSCR", { skip: !available }, () => {
   const exe = buildOracle();
+  const encodings = assemble(join(tmpdir(), "tskvm-vfp-oracle"));
+  const decoded: Decoded[][] = CASES.map((c, i) =>
+    encodings[i].map((word, t) => {
+      const out = new Decoded();
+      assert.ok(vfpDecoder.decode(word, t === 1, out), `${c.asm} (${t ? "T32" : "A32"}) decodes`);
+      assert.equal(EXECUTORS[out.op], c.op, `${c.asm} (${t ? "T32" : "A32"}) executor`);
+      assert.deepEqual([out.a, out.b, out.c], [c.d, c.n, c.m], `${c.asm} (${t ? "T32" : "A32"}) operands`);
+      return out;
+    }),
+  );
   const PER_CASE = Number(process.env.VFP_ORACLE_CASES ?? 1500);
   const records: Uint32Array[] = [];
   CASES.forEach((c, i) => {
@@ -241,7 +274,8 @@ test("VFP instructions match ARM (qemu-arm) bit for bit, including FPSCR", { ski
     fp.w.fill(0);
     fp.w.set(rec.subarray(2, 8), 0);
     fp.fpscr = rec[1];
-    c.op(fp, c.d, c.n, c.m);
+    const o = decoded[rec[0]][i & 1];
+    EXECUTORS[o.op]({ fp } as never, o.a, o.b, o.c, o.d);
     const got = [fp.w[0], fp.w[1], fp.fpscr];
     const want = [expected[3 * i], expected[3 * i + 1], expected[3 * i + 2]];
     if (got[0] !== want[0] || got[1] !== want[1] || got[2] !== want[2]) {
