@@ -23,8 +23,10 @@ import { decodeT32 } from "./decode/t32.js";
 import { Decoded } from "./decode/pattern.js";
 import { CodeCache, CodePage } from "./code-cache.js";
 import { EXECUTORS } from "./executors.js";
+import { specialize } from "./exec/fast.js";
 import { OP_UNDEFINED } from "./exec/system.js";
 import { FpSimdState } from "./fp-simd.js";
+import "./vfp/decode.js"; // registers the VFP decoder for the CP10/CP11 encoding spaces
 import type { PhysicalMemoryPort } from "./memory.js";
 import { ArmMmu, type CodeWriteListener } from "./mmu.js";
 import { GUEST_STOP, STOP_BUDGET, STOP_NONE, STOP_SVC, StopInfo } from "./stop.js";
@@ -301,14 +303,14 @@ export class ArmCpu implements CodeWriteListener {
         if (!decodeT16(hw1, out)) out.set(OP_UNDEFINED, hw1), (out.cond = 14);
       }
     }
-    page.op[idx] = out.op;
-    page.cond[idx] = out.cond;
-    page.size[idx] = out.size;
+    specialize(out);
+    const meta = out.op | (out.cond << 16) | (out.size << 24);
+    page.meta[idx] = meta;
     page.a[idx] = out.a;
     page.b[idx] = out.b;
     page.c[idx] = out.c;
     page.d[idx] = out.d;
-    return out.op;
+    return meta;
   }
 
   // ------------------------------------------------------------------ run loop
@@ -319,49 +321,43 @@ export class ArmCpu implements CodeWriteListener {
     info.reason = STOP_NONE;
     if (this.mmu.sync()) this.flushTlb();
     this.pcCur = this.regs[15] & (this.thumb ? ~1 : ~3);
-    let done = 0;
-    try {
-      done = this.execute(budget);
-    } catch (e) {
-      if (e !== GUEST_STOP) throw e;
-      done = this.executed;
-    }
-    this.retired += done;
+    this.retired += this.execute(budget);
     this.regs[15] = this.pcCur;
     if (info.reason === STOP_NONE) info.reason = STOP_BUDGET;
     return info.reason;
   }
 
-  private executed = 0;
-
+  /** The run loop proper; returns the number of instructions retired. */
   private execute(budget: number): number {
     const regs = this.regs;
     const info = this.stopInfo;
     let n = 0;
-    this.executed = 0;
-    while (n < budget) {
-      const pc = this.pcCur;
-      if (pc >>> 12 !== this.codeVpn) this.enterPage(pc);
-      const page = this.codePage;
-      const idx = (pc & 0xfff) >>> 1;
-      let op = page.op[idx];
-      if (op === 0) op = this.decodeSlot(page, idx, pc);
-      regs[15] = pc + this.pcOffset;
-      this.nextPc = (pc + page.size[idx]) | 0;
-      const it = this.itstate;
-      const cond = it === 0 ? page.cond[idx] : it >>> 4;
-      if (cond >= 14 || this.condPassed(cond)) EXECUTORS[op](this, page.a[idx], page.b[idx], page.c[idx], page.d[idx]);
-      if (it !== 0) this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
-      if (idx === 2047 && page.size[idx] === 4) page.op[idx] = 0; // straddles a page: never cached
-      if (info.reason !== STOP_NONE) {
-        if (this.nextPc === pc && info.reason !== STOP_SVC) this.itstate = it; // restartable stop
-        else n++;
+    try {
+      while (n < budget) {
+        const pc = this.pcCur;
+        if (pc >>> 12 !== this.codeVpn) this.enterPage(pc);
+        const page = this.codePage;
+        const idx = (pc & 0xfff) >>> 1;
+        let meta = page.meta[idx];
+        if (meta === 0) meta = this.decodeSlot(page, idx, pc);
+        regs[15] = pc + this.pcOffset;
+        this.nextPc = (pc + (meta >>> 24)) | 0;
+        const it = this.itstate;
+        const cond = it === 0 ? (meta >>> 16) & 0xf : it >>> 4;
+        if (cond >= 14 || this.condPassed(cond)) EXECUTORS[meta & 0xffff](this, page.a[idx], page.b[idx], page.c[idx], page.d[idx]);
+        if (it !== 0) this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+        if (info.reason !== STOP_NONE) {
+          if (this.nextPc === pc && info.reason !== STOP_SVC) this.itstate = it; // restartable stop
+          else n++;
+          this.pcCur = this.nextPc;
+          return n;
+        }
+        if (idx === 2047 && meta >>> 24 === 4) page.meta[idx] = 0; // straddles a page: never cached
         this.pcCur = this.nextPc;
-        this.executed = n;
-        return n;
+        n++;
       }
-      this.pcCur = this.nextPc;
-      this.executed = ++n;
+    } catch (e) {
+      if (e !== GUEST_STOP) throw e;
     }
     return n;
   }
