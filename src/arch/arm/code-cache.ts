@@ -1,16 +1,14 @@
 /**
  * Decoded code, cached per physical page and instruction set. A page holds one slot per halfword
- * (Thumb needs halfword granularity; A32 uses every other slot): executor id (0 = not decoded yet),
- * condition, size and the four operands. Pages are dropped when their memory is written (the MMU
+ * (Thumb needs halfword granularity; A32 uses every other slot): `meta` = executor id (bits 15..0),
+ * condition (bits 19..16) and size in bytes (bits 31..24), 0 = not decoded yet; and the four operands. Pages are dropped when their memory is written (the MMU
  * routes writes to pages with code through its slow path) or on `ArmCpu.invalidateCode`.
  */
 
 export const SLOTS_PER_PAGE = 2048;
 
 export class CodePage {
-  readonly op = new Uint16Array(SLOTS_PER_PAGE);
-  readonly cond = new Uint8Array(SLOTS_PER_PAGE);
-  readonly size = new Uint8Array(SLOTS_PER_PAGE);
+  readonly meta = new Int32Array(SLOTS_PER_PAGE);
   readonly a = new Int32Array(SLOTS_PER_PAGE);
   readonly b = new Int32Array(SLOTS_PER_PAGE);
   readonly c = new Int32Array(SLOTS_PER_PAGE);
