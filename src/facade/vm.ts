@@ -128,10 +128,14 @@ export class VmFd extends FdObject {
     this.ioctl("KVM_UNREGISTER_COALESCED_MMIO", zone(addr, size));
   }
 
-  /** tskvm's KVM_PPC_SET_PLATFORM (the 2011 RFC): choose the OS/hypervisor ABI the guest sees. */
-  ppcSetPlatform(p: { platform: number; guest_arch: number; flags?: number }): void {
+  /**
+   * tskvm's KVM_PPC_SET_PLATFORM (the 2011 RFC): choose the OS/hypervisor ABI the guest sees and its
+   * Power ISA level (decimal, 206 = v2.06; 0 or omitted = the host's). PowerPC hosts only, before the
+   * first vCPU (else EBUSY); docs/ppc-platform.md.
+   */
+  ppcSetPlatform(p: { platform: number; guest_arch?: number; flags?: number }): void {
     const { bytes, view } = structBuffer(kvm_ppc_set_platform.size);
-    kvm_ppc_set_platform.write(view, { platform: p.platform, guest_arch: p.guest_arch, flags: p.flags ?? 0 });
+    kvm_ppc_set_platform.write(view, { platform: p.platform, guest_arch: p.guest_arch ?? 0, flags: p.flags ?? 0 });
     this.ioctl("KVM_PPC_SET_PLATFORM", bytes);
   }
 

@@ -14,10 +14,14 @@
  * - KVM_USER_MEM_SLOTS = 512; no __KVM_HAVE_READONLY_MEM (KVM_MEM_READONLY is -EINVAL); no
  *   KVM_GENERIC_DIRTYLOG_READ_PROTECT (MANUAL_DIRTY_LOG_PROTECT2 reports 0, KVM_CLEAR_DIRTY_LOG -EINVAL).
  *
+ * - VM ioctl KVM_PPC_SET_PLATFORM (the 2011 RFC, tskvm's request number): platform.ts and
+ *   docs/ppc-platform.md. No capability announces it (the RFC proposed none); KVM_CHECK_EXTENSION's
+ *   answers describe the host and do not change with the platform chosen.
+ *
  * vCPU ioctls (SREGS, ONE_REG, KVM_RUN over the PowerPC core, PAPR) belong to the PowerPC work; until
  * then they are unknown (-EINVAL).
  */
-import { EINVAL } from "../../abi/errno.js";
+import { EFAULT, EINVAL } from "../../abi/errno.js";
 import {
   KVM_CAP_COALESCED_MMIO,
   KVM_CAP_DEVICE_CTRL,
@@ -52,8 +56,12 @@ import {
 import { POWERPC_IOCTL } from "../../abi/ioctl.js";
 import { PPC_REQUESTS } from "../../abi/requests.js";
 import { KVM_COALESCED_MMIO_PAGE_OFFSET, KVM_MEM_LOG_DIRTY_PAGES } from "../../abi/structs/memory.js";
+import { kvm_ppc_set_platform } from "../../abi/structs/ppc.js";
 import type { KvmArch, KvmArchVcpu, KvmArchVm } from "../arch.js";
 import { PPC64_TASK_SIZE } from "../host-memory.js";
+import { viewOf, type IoctlArg } from "../uaccess.js";
+import type { KvmVm } from "../vm.js";
+import { PpcPlatform } from "./platform.js";
 
 export const KVM_VM_PPC_HV = 1;
 export const KVM_VM_PPC_PR = 2;
@@ -88,9 +96,44 @@ const PPC_PR_CAPS_ONE: ReadonlySet<number> = new Set([
   KVM_CAP_DEVICE_CTRL,
 ]);
 
-/** Per-VM Book3S PR state (to be filled by the PowerPC work). */
+/** Per-VM Book3S PR state (kvm->arch): the platform chosen with KVM_PPC_SET_PLATFORM, more to come. */
 export class PpcVm implements KvmArchVm {
   readonly maxVcpus = PPC_KVM_MAX_VCPU_ID;
+  /** What KVM_PPC_SET_PLATFORM recorded (defaults: PV_NONE, the host's ISA level, no cross-arch). */
+  readonly platformState = new PpcPlatform();
+
+  constructor(private readonly vm: KvmVm) {}
+
+  /** KVM_PPC_PV_NONE / _KVM / _SPAPR. */
+  get platform(): number {
+    return this.platformState.platform;
+  }
+
+  /** The guest's Power ISA level (e.g. 206), resolved: never 0. */
+  get guestArch(): number {
+    return this.platformState.guestArch;
+  }
+
+  get crossArch(): boolean {
+    return this.platformState.crossArch;
+  }
+
+  get papr(): boolean {
+    return this.platformState.papr;
+  }
+
+  get kvmParavirt(): boolean {
+    return this.platformState.kvmParavirt;
+  }
+
+  get supervisorAllowed(): boolean {
+    return this.platformState.supervisorAllowed;
+  }
+
+  /** The logical PVR the vCPUs will report (null for ISA 2.01–2.03, which have none). */
+  get logicalPvr(): number | null {
+    return this.platformState.logicalPvr;
+  }
 
   prepareMemoryRegion(): number {
     return 0;
@@ -108,8 +151,12 @@ export class PpcVm implements KvmArchVm {
     return undefined;
   }
 
-  ioctl(): number | undefined {
-    return undefined;
+  ioctl(request: number, arg: IoctlArg): number | undefined {
+    if (request !== PPC_REQUESTS.KVM_PPC_SET_PLATFORM) return undefined;
+    const bytes = arg.copyIn(kvm_ppc_set_platform.size);
+    if (bytes === null) return -EFAULT;
+    // kvm->created_vcpus: KvmVm never shrinks its vCPU list (a closed vCPU fd keeps its vCPU).
+    return this.platformState.set(kvm_ppc_set_platform.read(viewOf(bytes)), this.vm.vcpus.length);
   }
 
   enableCap(): number {
@@ -148,8 +195,8 @@ export function createPpcArch(options: { cpus?: number } = {}): KvmArch {
       }
       return 0;
     },
-    createVm(type) {
-      return type === 0n || type === BigInt(KVM_VM_PPC_PR) ? new PpcVm() : -EINVAL;
+    createVm(type, vm) {
+      return type === 0n || type === BigInt(KVM_VM_PPC_PR) ? new PpcVm(vm) : -EINVAL;
     },
   };
 }
