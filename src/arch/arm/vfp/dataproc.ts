@@ -1,6 +1,6 @@
 /**
  * VFP data-processing instructions as the ARM ARM's instruction pseudocode defines them, over the
- * register file's raw words: `(fp, d, n, m)` with S register numbers for single precision and D
+ * register file's raw words: `(cpu, d, n, m)` (registers in `cpu.fp`) with S register numbers for single precision and D
  * register numbers for double precision. Flags raised are ORed into FPSCR.
  *
  * Each is an executor body as it stands (`cpu.fp` is the register file); decode.ts registers them,
