@@ -1,18 +1,16 @@
 /**
  * Decoded code, cached per physical page and instruction set. A page holds one slot per halfword
- * (Thumb needs halfword granularity; A32 uses every other slot): `meta` = executor id (bits 15..0),
- * condition (bits 19..16) and size in bytes (bits 31..24), 0 = not decoded yet; and the four operands. Pages are dropped when their memory is written (the MMU
+ * (Thumb needs halfword granularity; A32 uses every other slot). Slot i is SLOT_WORDS words at
+ * `slots[i * SLOT_WORDS]`: meta = executor id (bits 15..0) | condition (bits 19..16) | size in bytes
+ * (bits 31..24), 0 = not decoded yet; then the four operands a, b, c, d. Pages are dropped when their memory is written (the MMU
  * routes writes to pages with code through its slow path) or on `ArmCpu.invalidateCode`.
  */
 
 export const SLOTS_PER_PAGE = 2048;
+export const SLOT_WORDS = 5;
 
 export class CodePage {
-  readonly meta = new Int32Array(SLOTS_PER_PAGE);
-  readonly a = new Int32Array(SLOTS_PER_PAGE);
-  readonly b = new Int32Array(SLOTS_PER_PAGE);
-  readonly c = new Int32Array(SLOTS_PER_PAGE);
-  readonly d = new Int32Array(SLOTS_PER_PAGE);
+  readonly slots = new Int32Array(SLOTS_PER_PAGE * SLOT_WORDS);
   constructor(
     /** where the page's bytes live (instruction fetch reads them little-endian) */
     readonly view: DataView,

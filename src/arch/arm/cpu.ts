@@ -21,7 +21,7 @@ import { decodeA32 } from "./decode/a32.js";
 import { decodeT16 } from "./decode/t16.js";
 import { decodeT32 } from "./decode/t32.js";
 import { Decoded } from "./decode/pattern.js";
-import { CodeCache, CodePage } from "./code-cache.js";
+import { CodeCache, CodePage, SLOT_WORDS } from "./code-cache.js";
 import { EXECUTORS } from "./executors.js";
 import { specialize } from "./exec/fast.js";
 import { OP_UNDEFINED } from "./exec/system.js";
@@ -305,11 +305,12 @@ export class ArmCpu implements CodeWriteListener {
     }
     specialize(out);
     const meta = out.op | (out.cond << 16) | (out.size << 24);
-    page.meta[idx] = meta;
-    page.a[idx] = out.a;
-    page.b[idx] = out.b;
-    page.c[idx] = out.c;
-    page.d[idx] = out.d;
+    const slots = page.slots, i = idx * SLOT_WORDS;
+    slots[i] = meta;
+    slots[i + 1] = out.a;
+    slots[i + 2] = out.b;
+    slots[i + 3] = out.c;
+    slots[i + 4] = out.d;
     return meta;
   }
 
@@ -332,19 +333,24 @@ export class ArmCpu implements CodeWriteListener {
     const regs = this.regs;
     const info = this.stopInfo;
     let n = 0;
+    let page = this.codePage;
     try {
       while (n < budget) {
         const pc = this.pcCur;
-        if (pc >>> 12 !== this.codeVpn) this.enterPage(pc);
-        const page = this.codePage;
+        if (pc >>> 12 !== this.codeVpn) {
+          this.enterPage(pc);
+          page = this.codePage;
+        }
+        const slots = page.slots;
         const idx = (pc & 0xfff) >>> 1;
-        let meta = page.meta[idx];
+        const i = idx * SLOT_WORDS;
+        let meta = slots[i];
         if (meta === 0) meta = this.decodeSlot(page, idx, pc);
         regs[15] = pc + this.pcOffset;
         this.nextPc = (pc + (meta >>> 24)) | 0;
         const it = this.itstate;
         const cond = it === 0 ? (meta >>> 16) & 0xf : it >>> 4;
-        if (cond >= 14 || this.condPassed(cond)) EXECUTORS[meta & 0xffff](this, page.a[idx], page.b[idx], page.c[idx], page.d[idx]);
+        if (cond >= 14 || this.condPassed(cond)) EXECUTORS[meta & 0xffff](this, slots[i + 1], slots[i + 2], slots[i + 3], slots[i + 4]);
         if (it !== 0) this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
         if (info.reason !== STOP_NONE) {
           if (this.nextPc === pc && info.reason !== STOP_SVC) this.itstate = it; // restartable stop
@@ -352,7 +358,7 @@ export class ArmCpu implements CodeWriteListener {
           this.pcCur = this.nextPc;
           return n;
         }
-        if (idx === 2047 && meta >>> 24 === 4) page.meta[idx] = 0; // straddles a page: never cached
+        if (idx === 2047 && meta >>> 24 === 4) slots[i] = 0; // straddles a page: never cached
         this.pcCur = this.nextPc;
         n++;
       }
