@@ -122,3 +122,14 @@ test("retired counts instructions across runs and the budget stops the core", ()
   r.cpu.run(10);
   assert.equal(r.cpu.retired, 1010);
 });
+
+test("Thumb: 32-bit conditional and unconditional branches forwards and backwards over 1 MiB", () => {
+  const mem = new FlatMemory(0x400000);
+  const { cpu, stop } = run(
+    "movs r0, #0\ncmp r0, #0\nbeq.w fwd\nmovs r1, #99\nback: movs r2, #2\nbl.w far\nsvc #0\n" +
+      ".space 300000\nfwd: movs r1, #1\ncmp r0, #0\nbne.w fwd\nb.w back\n.space 1200000\nfar: movs r3, #3\nbx lr\n",
+    { thumb: true, memory: mem },
+  );
+  assert.equal(stop, STOP_SVC);
+  assert.deepEqual([1, 2, 3].map((r) => cpu.regs[r]), [1, 2, 3]);
+});
