@@ -15,10 +15,10 @@ import { FlatMemory } from "./harness.js";
 const root = new URL("../../../../../", import.meta.url).pathname;
 const source = join(root, "guests", "arm-snippets", "freestanding.c");
 
-function build(isa: "arm" | "thumb", dir: string): string {
-  const out = join(dir, `fs-${isa}`);
+function build(isa: "arm" | "thumb", opt: string, dir: string): string {
+  const out = join(dir, `fs-${isa}${opt}`);
   execFileSync("arm-linux-gnueabihf-gcc", [
-    "-O2", `-m${isa}`, "-mcpu=cortex-a15", "-mfpu=vfpv3-d16", "-fno-tree-vectorize", "-ffreestanding", "-nostdlib",
+    opt, "-fomit-frame-pointer", `-m${isa}`, "-mcpu=cortex-a15", "-mfpu=vfpv3-d16", "-fno-tree-vectorize", "-ffreestanding", "-nostdlib",
     "-static", "-fno-pie", "-no-pie", "-o", out, source, "-lgcc",
   ]);
   return out;
@@ -58,11 +58,11 @@ export function runProgram(path: string): [string, number, number] {
   }
 }
 
-for (const isa of ["arm", "thumb"] as const) {
-  test(`freestanding C (${isa}): output and exit code match qemu-arm`, () => {
+for (const isa of ["arm", "thumb"] as const) for (const opt of ["-O0", "-Os", "-O2", "-O3"]) {
+  test(`freestanding C (${isa}, ${opt}): output and exit code match qemu-arm`, () => {
     const dir = mkdtempSync(join(tmpdir(), "armfs-"));
     try {
-      const bin = build(isa, dir);
+      const bin = build(isa, opt, dir);
       const oracle = spawnSync("qemu-arm", [bin], { encoding: "latin1" });
       const [stdout, code] = runProgram(bin);
       assert.equal(stdout, oracle.stdout);
