@@ -8,6 +8,10 @@
  * (instruction address + 8 in ARM state, + 4 in Thumb state) and `nextPc` the address execution
  * continues at; branches write `nextPc` through `branchWritePc`/`bxWritePc`.
  *
+ * After decoding, `specialize` (exec/fast.ts) swaps the commonest forms for switch-free executors.
+ * Memory goes through `mmu` (software TLBs over the PhysicalMemoryPort); faults and I/O stops throw
+ * the preallocated GUEST_STOP, caught here, with the instruction not yet committed (restartable).
+ *
  * Flags are kept separately: N is the sign of `nf`, Z is `zf === 0`, C is `cf` (0/1), V is `vf`
  * (0/1), Q is `qf`, GE is `ge` (4 bits), and the Thumb IT state is `itstate` (ITSTATE[7:0]).
  *

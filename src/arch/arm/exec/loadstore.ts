@@ -165,4 +165,3 @@ export const OP_STREX = defineExecutor((cpu, a, offset) => {
   regs[rd] = 0;
 });
 
-/** SWP/SWPB are disabled on ARMv7 processors with the Virtualization Extensions: UNDEFINED. */

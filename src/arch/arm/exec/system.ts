@@ -40,11 +40,12 @@ export const OP_IT = defineExecutor((cpu, itstate) => {
   cpu.itstate = itstate;
 });
 
-/** MRS rd, APSR: a = rd. At PL0 the CPSR read gives the APSR bits plus UNKNOWN; we give the CPSR minus IT/T... */
+/**
+ * MRS rd, APSR: a = rd. N Z C V Q and GE; the execution-state bits (IT, J, T) read as zero, as the
+ * ARM ARM specifies for an APSR read; E and the mode field read as they are (User).
+ */
 export const OP_MRS = defineExecutor((cpu, rd) => {
-  // APSR: N Z C V Q and GE; the execution-state bits read as zero at PL0 (E, mode: the CPSR
-  // value is what ARM says a PL0 MRS returns for those, and Linux user space sees mode USR).
-  cpu.regs[rd] = cpu.cpsr & 0xf80f0200 | 0x10;
+  cpu.regs[rd] = (cpu.cpsr & 0xf80f0200) | (cpu.mode & 0x1f);
 });
 
 /** MSR APSR_<fields>, reg: a = rn, b = mask (bit 1 = nzcvq, bit 0 = g). */
