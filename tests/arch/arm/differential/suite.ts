@@ -114,7 +114,8 @@ export async function runCase(c: DiffCase, left: Emulator, right: Emulator | und
     problems.push(`${left.name} status ${describeStatus(leftOut)}, expected ${c.expectedStatus}`);
   if (c.expectedStdout !== undefined && leftOut.stdout.toString("latin1") !== c.expectedStdout)
     problems.push(`${left.name} stdout ${JSON.stringify(leftOut.stdout.toString("latin1").slice(0, 200))}, expected ${JSON.stringify(c.expectedStdout)}`);
-  if (!right) return { case: c, binary: built.binary, buildCommand: built.command, left: leftOut, oracleProblems: problems };
+  // Without an oracle answer there is nothing to compare against (and a hung program would hang twice).
+  if (!right || leftOut.timedOut) return { case: c, binary: built.binary, buildCommand: built.command, left: leftOut, oracleProblems: problems };
   const envTimeout = Number(process.env.TSKVM_DIFFTEST_TIMEOUT_MS) || undefined;
   const rightTimeout = o.rightTimeoutMs ?? envTimeout ?? Math.min(120_000, Math.max(5_000, leftOut.wallMs * 100));
   const rightOut = await runGuest(right, built.binary, { ...c.run, timeoutMs: rightTimeout });
