@@ -30,8 +30,6 @@ import { EXECUTORS } from "./executors.js";
 import { specialize } from "./exec/fast.js";
 import { OP_UNDEFINED } from "./exec/system.js";
 import { FpSimdState } from "./fp-simd.js";
-// The VFP module registers its CP10/CP11 decoder on import: every ArmCpu has VFP.
-import "./vfp/decode.js";
 import "./vfp/decode.js"; // registers the VFP decoder for the CP10/CP11 encoding spaces
 import type { PhysicalMemoryPort } from "./memory.js";
 import { ArmMmu, type CodeWriteListener } from "./mmu.js";
