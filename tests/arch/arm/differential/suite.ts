@@ -93,8 +93,9 @@ export interface RunOptions {
   /** Time limit for the oracle (left) run. */
   readonly leftTimeoutMs?: number;
   /**
-   * Time limit for the right run; by default 100 × the oracle's wall time, clamped to
-   * [5 s, 120 s], so a hung emulator cannot stall the suite. TSKVM_DIFFTEST_TIMEOUT_MS overrides.
+   * Time limit for the right run; by default 200 × the oracle's wall time, clamped to
+   * [20 s, 180 s] (tskvm's slowest corpus case, heap -O0, takes ~12 s where qemu takes 0.4 s), so a
+   * hung emulator cannot stall the suite forever. TSKVM_DIFFTEST_TIMEOUT_MS overrides.
    */
   readonly rightTimeoutMs?: number;
   readonly onResult?: (r: CaseResult) => void;
@@ -117,7 +118,7 @@ export async function runCase(c: DiffCase, left: Emulator, right: Emulator | und
   // Without an oracle answer there is nothing to compare against (and a hung program would hang twice).
   if (!right || leftOut.timedOut) return { case: c, binary: built.binary, buildCommand: built.command, left: leftOut, oracleProblems: problems };
   const envTimeout = Number(process.env.TSKVM_DIFFTEST_TIMEOUT_MS) || undefined;
-  const rightTimeout = o.rightTimeoutMs ?? envTimeout ?? Math.min(120_000, Math.max(5_000, leftOut.wallMs * 100));
+  const rightTimeout = o.rightTimeoutMs ?? envTimeout ?? Math.min(180_000, Math.max(20_000, leftOut.wallMs * 200));
   const rightOut = await runGuest(right, built.binary, { ...c.run, timeoutMs: rightTimeout });
   const difference = compareOutcomes(left.name, leftOut, right.name, rightOut);
   return { case: c, binary: built.binary, buildCommand: built.command, left: leftOut, right: rightOut, difference, oracleProblems: problems };
