@@ -33,6 +33,7 @@ import { FpSimdState } from "./fp-simd.js";
 import "./vfp/decode.js"; // registers the VFP decoder for the CP10/CP11 encoding spaces
 import type { PhysicalMemoryPort } from "./memory.js";
 import { ArmMmu, type CodeWriteListener } from "./mmu.js";
+import { translateBlock } from "./jit/translate.js";
 import { GUEST_STOP, STOP_BUDGET, STOP_NONE, STOP_SVC, StopInfo } from "./stop.js";
 
 export {
@@ -51,7 +52,14 @@ export interface ArmCpuOptions {
   /** CNTVCT source (ticks at `counterFrequency`); default: host monotonic clock. */
   readCounter?: () => number;
   counterFrequency?: number;
+  /**
+   * Translate a block once the run loop has reached its start this many times (default
+   * DEFAULT_TRANSLATE_THRESHOLD); 1 translates everything on first use, Infinity never translates.
+   */
+  translateThreshold?: number;
 }
+
+export const DEFAULT_TRANSLATE_THRESHOLD = 8;
 
 export class ArmCpu implements CodeWriteListener {
   readonly regs = new Int32Array(16);
@@ -99,11 +107,15 @@ export class ArmCpu implements CodeWriteListener {
   alignmentFixup = false;
   /** LDM staging (loads complete before any register is written) */
   readonly staging = new Int32Array(16);
+  /** @internal Set by a translated block that throws GUEST_STOP: instructions it retired before. */
+  blockPartial = 0;
+  readonly translateThreshold: number;
 
   // ---- code cache
   private readonly cache = new CodeCache();
   private codePage: CodePage;
-  private codeVpn = -1;
+  /** @internal Virtual page number of `codePage`; -1 forces a re-lookup (code dropped, ISA switch). */
+  codeVpn = -1;
   private readonly itlbKey = new Int32Array(ITLB_SIZE).fill(-1);
   private readonly itlbPage: CodePage[];
   private readonly decoded = new Decoded();
@@ -112,6 +124,7 @@ export class ArmCpu implements CodeWriteListener {
     this.model = options.model ?? "cortex-a15";
     this.mmu = new ArmMmu(options.memory, this.stopInfo, this);
     this.counterFrequency = options.counterFrequency ?? 24_000_000;
+    this.translateThreshold = options.translateThreshold ?? DEFAULT_TRANSLATE_THRESHOLD;
     const f = this.counterFrequency;
     this.readCounter = options.readCounter ?? (() => Math.floor((performance.now() * f) / 1000));
     this.codePage = new CodePage(new DataView(new ArrayBuffer(8)), 0, -1, false);
@@ -223,6 +236,21 @@ export class ArmCpu implements CodeWriteListener {
     this.stopInfo.reason = reason;
   }
 
+  /**
+   * @internal A translated block's exit after an executor call that branched, stopped or dropped
+   * code: the interpreter's accounting for the instruction at `pc`, `done` instructions into the
+   * block. Returns the block's retired count and leaves pcCur where execution continues.
+   */
+  blockExit(pc: number, done: number): number {
+    const reason = this.stopInfo.reason;
+    if (reason !== STOP_NONE && this.nextPc === pc && reason !== STOP_SVC) {
+      this.pcCur = pc; // restartable stop: the instruction did not retire
+      return done;
+    }
+    this.pcCur = this.nextPc;
+    return done + 1;
+  }
+
   /** The current instruction's encoding (T32: hw1 << 16 | hw2), e.g. for UNDEFINED raised at run time. */
   currentInsn(): number {
     const pc = this.pcCur;
@@ -288,7 +316,8 @@ export class ArmCpu implements CodeWriteListener {
     return mmu.codeView.getUint16(mmu.codeBase + (va & 0xfff), true);
   }
 
-  private decodeSlot(page: CodePage, idx: number, pc: number): number {
+  /** @internal Decode the instruction at `pc` into slot `idx` of `page`; returns its meta word. */
+  decodeSlot(page: CodePage, idx: number, pc: number): number {
     const out = this.decoded;
     out.cond = 14;
     out.size = 4;
@@ -345,8 +374,20 @@ export class ArmCpu implements CodeWriteListener {
           this.enterPage(pc);
           page = this.codePage;
         }
-        const slots = page.slots;
         const idx = (pc & 0xfff) >>> 1;
+        if (this.itstate === 0) {
+          const block = page.blocks[idx];
+          if (block !== null) {
+            n += block(this);
+            if (info.reason !== STOP_NONE) return n;
+            continue;
+          }
+          if (++page.heat[idx] === this.translateThreshold) {
+            page.blocks[idx] = translateBlock(this, page, pc);
+            continue;
+          }
+        }
+        const slots = page.slots;
         const i = idx * SLOT_WORDS;
         let meta = slots[i];
         if (meta === 0) meta = this.decodeSlot(page, idx, pc);
@@ -368,6 +409,8 @@ export class ArmCpu implements CodeWriteListener {
       }
     } catch (e) {
       if (e !== GUEST_STOP) throw e;
+      n += this.blockPartial; // a translated block retired these before the faulting instruction
+      this.blockPartial = 0;
     }
     return n;
   }

@@ -1,0 +1,275 @@
+/**
+ * JavaScript source for one decoded instruction inside a translated block (see translate.ts).
+ *
+ * Each emitter returns the statement(s) for one instruction with its operands as constants, or
+ * null when the form is not inlined (the block then calls the instruction's executor instead, so
+ * every instruction the decoders know can sit inside a block). Generated code sees:
+ *   cpu, r (= cpu.regs), mmu (= cpu.mmu), and the flag locals nf zf cf vf (N = sign of nf,
+ *   Z = zf === 0, C and V 0/1: the same representation as ArmCpu's fields).
+ * Inlined forms are exactly those whose architectural effect is fully described by the operands:
+ * no PC write (rd/rt = 15 goes to the executor), no IT-state dependence (blocks are only entered
+ * with ITSTATE = 0 and end before an IT, so "flags set outside an IT block" means "flags set").
+ * An emitted load or store performs its access before any register write, as the executors do, so
+ * a fault leaves the instruction restartable.
+ */
+import { DP_ADC, DP_ADD, DP_AND, DP_BIC, DP_CMN, DP_CMP, DP_EOR, DP_MOV, DP_MVN, DP_ORN, DP_ORR, DP_RSB, DP_RSC,
+  DP_SBC, DP_SUB, DP_TEQ, DP_TST, OP_ADR, OP_DP_IMM, OP_DP_REG, OP_MOVT, OP_MOVW, S_NONE, SHIFT_ASR, SHIFT_LSL,
+  SHIFT_LSR, SHIFT_ROR, SHIFT_RRX } from "../exec/alu.js";
+import { OP_ADD_IMM_NF, OP_ADDSUB_IMM, OP_ADDSUB_REG, OP_CMP, OP_LS_OFFSET, OP_MOV_IMM, OP_MOV_REG } from "../exec/fast.js";
+import { LS_LDR, LS_LDRB, LS_LDRH, LS_LDRSB, LS_LDRSH, LS_STR, LS_STRB, LS_STRH, OP_LS_IMM, OP_LS_REG } from "../exec/loadstore.js";
+import { MUL_MLA, MUL_MLS, MUL_MUL, OP_MUL } from "../exec/multiply.js";
+
+/** What an emitted instruction may do besides computing: decides the bookkeeping around it. */
+export const EMIT_PURE = 0; // cannot fault, cannot leave the block
+export const EMIT_LOAD = 1; // may fault (GUEST_STOP) before committing anything
+export const EMIT_STORE = 2; // may fault; may also invalidate decoded code (the block must re-check)
+
+/** Where one instruction sits: its address, size and the PC value it reads (address + 8 or + 4). */
+export interface Site {
+  pc: number;
+  size: number;
+  pcRead: number;
+  thumb: boolean;
+}
+
+/** The emitted statement and its kind; `code` is empty when the instruction was not inlined. */
+export class Emitted {
+  code = "";
+  kind = EMIT_PURE;
+  /** true when the code reads or writes the flag locals */
+  flags = false;
+}
+
+/** ConditionPassed as an expression over the flag locals. */
+export function conditionSource(cond: number): string {
+  switch (cond) {
+    case 0: return "zf === 0";
+    case 1: return "zf !== 0";
+    case 2: return "cf !== 0";
+    case 3: return "cf === 0";
+    case 4: return "nf < 0";
+    case 5: return "nf >= 0";
+    case 6: return "vf !== 0";
+    case 7: return "vf === 0";
+    case 8: return "(cf !== 0 && zf !== 0)";
+    case 9: return "(cf === 0 || zf === 0)";
+    case 10: return "((nf < 0) === (vf !== 0))";
+    case 11: return "((nf < 0) !== (vf !== 0))";
+    case 12: return "(zf !== 0 && (nf < 0) === (vf !== 0))";
+    case 13: return "(zf === 0 || (nf < 0) !== (vf !== 0))";
+    default: return "true";
+  }
+}
+
+/** A register read: PC reads as the constant address + 8 (A32) / + 4 (T32). */
+function reg(n: number, s: Site): string {
+  return n === 15 ? String(s.pcRead | 0) : `r[${n}]`;
+}
+
+/**
+ * Shift_C of the value in the local `m` by a constant (type, amount as DecodeImmShift gives it):
+ * sets `value` to the result expression and `carry` to the carry-out expression ("" = C unchanged).
+ */
+class Shifted {
+  value = "";
+  carry = "";
+  usesCarryIn = false;
+}
+function shiftConst(type: number, amount: number, out: Shifted): void {
+  out.usesCarryIn = false;
+  if (amount === 0 && type !== SHIFT_RRX) {
+    out.value = "m";
+    out.carry = "";
+    return;
+  }
+  switch (type) {
+    case SHIFT_LSL:
+      if (amount < 32) (out.value = `(m << ${amount})`), (out.carry = `((m >>> ${32 - amount}) & 1)`);
+      else (out.value = "0"), (out.carry = amount === 32 ? "(m & 1)" : "0");
+      return;
+    case SHIFT_LSR:
+      if (amount < 32) (out.value = `((m >>> ${amount}) | 0)`), (out.carry = `((m >>> ${amount - 1}) & 1)`);
+      else (out.value = "0"), (out.carry = amount === 32 ? "(m >>> 31)" : "0");
+      return;
+    case SHIFT_ASR:
+      if (amount < 32) (out.value = `(m >> ${amount})`), (out.carry = `((m >> ${amount - 1}) & 1)`);
+      else (out.value = "(m >> 31)"), (out.carry = "(m >>> 31)");
+      return;
+    case SHIFT_ROR: {
+      const n = amount & 31;
+      if (n === 0) (out.value = "m"), (out.carry = "(m >>> 31)");
+      else (out.value = `((m >>> ${n}) | (m << ${32 - n}))`), (out.carry = `((m >>> ${n - 1}) & 1)`);
+      return;
+    }
+    default: // RRX
+      out.value = "((m >>> 1) | (cf << 31))";
+      out.carry = "(m & 1)";
+      out.usesCarryIn = true;
+  }
+}
+
+const shifted = new Shifted();
+
+/**
+ * Data processing with a constant or constant-shifted register operand. `op2` is an expression,
+ * `carry` the shifter carry-out expression ("" = unchanged), `prelude` binds `m` when needed.
+ */
+function dataProcessing(
+  e: Emitted, op: number, setflags: boolean, rd: number, rn: number, s: Site,
+  prelude: string, op2: string, carry: string,
+): boolean {
+  if (rd === 15 && op !== DP_TST && op !== DP_TEQ && op !== DP_CMP && op !== DP_CMN) return false;
+  const n = reg(rn, s);
+  let body = prelude;
+  let logical = false;
+  const arith = (x: string, y: string, c: string, write: boolean, set: boolean): string => {
+    let t = `const x = ${x}, y = ${y}, res = (x + y + ${c}) | 0;`;
+    if (set) {
+      t += ` nf = zf = res; cf = (x >>> 0) + (y >>> 0) + ${c} > 4294967295 ? 1 : 0; vf = (~(x ^ y) & (x ^ res)) >>> 31;`;
+      e.flags = true;
+    }
+    if (write) t += ` r[${rd}] = res;`;
+    return t;
+  };
+  switch (op) {
+    case DP_AND: body += `const res = ${n} & ${op2};`; logical = true; break;
+    case DP_EOR: body += `const res = ${n} ^ ${op2};`; logical = true; break;
+    case DP_ORR: body += `const res = ${n} | ${op2};`; logical = true; break;
+    case DP_ORN: body += `const res = ${n} | ~${op2};`; logical = true; break;
+    case DP_BIC: body += `const res = ${n} & ~${op2};`; logical = true; break;
+    case DP_MOV: body += `const res = ${op2};`; logical = true; break;
+    case DP_MVN: body += `const res = ~${op2};`; logical = true; break;
+    case DP_TST: case DP_TEQ:
+      body += `const res = ${n} ${op === DP_TST ? "&" : "^"} ${op2}; nf = zf = res;`;
+      if (carry !== "") body += ` cf = ${carry};`;
+      e.flags = true;
+      e.code = `{ ${body} }`;
+      return true;
+    case DP_ADD: body += arith(n, op2, "0", true, setflags); break;
+    case DP_SUB: body += arith(n, `~${op2}`, "1", true, setflags); break;
+    case DP_RSB: body += arith(op2, `~${n}`, "1", true, setflags); break;
+    case DP_ADC: body += arith(n, op2, "cf", true, setflags); e.flags = true; break;
+    case DP_SBC: body += arith(n, `~${op2}`, "cf", true, setflags); e.flags = true; break;
+    case DP_RSC: body += arith(op2, `~${n}`, "cf", true, setflags); e.flags = true; break;
+    case DP_CMP: body += arith(n, `~${op2}`, "1", false, true); break;
+    case DP_CMN: body += arith(n, op2, "0", false, true); break;
+    default: return false;
+  }
+  if (logical) {
+    if (setflags) {
+      // the carry-out may read m, which the write below can overwrite (rd === rm): compute it first
+      if (carry !== "") body += ` const co = ${carry};`;
+      body += ` r[${rd}] = res; nf = zf = res;`;
+      if (carry !== "") body += " cf = co;";
+      e.flags = true;
+    } else body += ` r[${rd}] = res;`;
+  }
+  e.code = `{ ${body} }`;
+  return true;
+}
+
+/** Single loads and stores (not dual, not to/from PC). `offset` is an expression added to the base. */
+function loadStore(e: Emitted, kind: number, rt: number, rn: number, pre: boolean, wback: boolean, s: Site,
+  prelude: string, offset: string): boolean {
+  if (rt === 15 || (wback && rn === 15)) return false;
+  const base = rn === 15 ? String((s.pcRead & ~3) | 0) : `r[${rn}]`;
+  let body = `${prelude}const base = ${base}, off = (base + ${offset}) | 0;`;
+  const addr = pre ? "off" : "base";
+  const wb = wback ? ` r[${rn}] = off;` : "";
+  let load = "";
+  switch (kind) {
+    case LS_LDR: load = `mmu.read32(${addr})`; break;
+    case LS_LDRB: load = `mmu.read8(${addr})`; break;
+    case LS_LDRH: load = `mmu.read16(${addr})`; break;
+    case LS_LDRSB: load = `((mmu.read8(${addr}) << 24) >> 24)`; break;
+    case LS_LDRSH: load = `((mmu.read16(${addr}) << 16) >> 16)`; break;
+    case LS_STR: body += ` mmu.write32(${addr}, r[${rt}]);${wb}`; break;
+    case LS_STRB: body += ` mmu.write8(${addr}, r[${rt}] & 255);${wb}`; break;
+    case LS_STRH: body += ` mmu.write16(${addr}, r[${rt}] & 65535);${wb}`; break;
+    default: return false;
+  }
+  if (load !== "") {
+    body += ` const v = ${load};${wb} r[${rt}] = v;`;
+    e.kind = EMIT_LOAD;
+  } else e.kind = EMIT_STORE;
+  e.code = `{ ${body} }`;
+  return true;
+}
+
+/** Inline source for the decoded instruction, or false (then `e.code` is empty). */
+export function emitInstruction(e: Emitted, op: number, a: number, b: number, c: number, d: number, s: Site): boolean {
+  e.code = "";
+  e.kind = EMIT_PURE;
+  e.flags = false;
+  switch (op) {
+    case OP_ADD_IMM_NF:
+      if (a === 15) return false;
+      e.code = `r[${a}] = (${reg(b, s)} + ${c}) | 0;`;
+      return true;
+    case OP_ADDSUB_IMM:
+      return dataProcessing(e, d & 4 ? DP_SUB : DP_ADD, (d & 3) !== S_NONE, a, b, s, "", String(c | 0), "");
+    case OP_MOV_IMM:
+      return dataProcessing(e, DP_MOV, c !== S_NONE, a, 0, s, "", String(b | 0), "");
+    case OP_MOV_REG:
+      return dataProcessing(e, DP_MOV, c !== S_NONE, a, 0, s, "", reg(b, s), "");
+    case OP_ADDSUB_REG:
+      return dataProcessing(e, d & 4 ? DP_SUB : DP_ADD, (d & 3) !== S_NONE, a, b, s, "", reg(c, s), "");
+    case OP_CMP:
+      return dataProcessing(e, DP_CMP, true, 0, a, s, "", c ? reg(b, s) : String(b | 0), "");
+    case OP_DP_IMM: {
+      const dp = a & 31, set = ((a >>> 5) & 3) !== S_NONE;
+      return dataProcessing(e, dp, set, (a >>> 8) & 15, (a >>> 12) & 15, s, "", String(b | 0), c < 0 ? "" : String(c));
+    }
+    case OP_DP_REG: {
+      const dp = a & 31, set = ((a >>> 5) & 3) !== S_NONE;
+      shiftConst(c, d, shifted);
+      if (shifted.usesCarryIn) e.flags = true;
+      const ok = dataProcessing(e, dp, set, (a >>> 8) & 15, (a >>> 12) & 15, s, `const m = ${reg(b, s)}; `,
+        shifted.value, shifted.carry);
+      if (shifted.usesCarryIn) e.flags = true;
+      return ok;
+    }
+    case OP_MOVW:
+      if (a === 15) return false;
+      e.code = `r[${a}] = ${b | 0};`;
+      return true;
+    case OP_MOVT:
+      if (a === 15) return false;
+      e.code = `r[${a}] = (r[${a}] & 65535) | ${(b << 16) | 0};`;
+      return true;
+    case OP_ADR:
+      if (a === 15) return false;
+      e.code = `r[${a}] = ${((s.pcRead & ~3) + b) | 0};`;
+      return true;
+    case OP_LS_OFFSET:
+      return loadStore(e, d, a, b, true, false, s, "", String(c | 0));
+    case OP_LS_IMM: {
+      const pre = (a & 0x100) !== 0, wback = !pre || (a & 0x400) !== 0;
+      const off = a & 0x200 ? b | 0 : -b | 0;
+      return loadStore(e, (a >>> 12) & 15, a & 15, (a >>> 4) & 15, pre, wback, s, "", String(off));
+    }
+    case OP_LS_REG: {
+      const pre = (a & 0x100) !== 0, wback = !pre || (a & 0x400) !== 0;
+      shiftConst(c, d, shifted);
+      const off = a & 0x200 ? shifted.value : `-${shifted.value}`;
+      const ok = loadStore(e, (a >>> 12) & 15, a & 15, (a >>> 4) & 15, pre, wback, s, `const m = ${reg(b, s)}; `, off);
+      if (shifted.usesCarryIn) e.flags = true;
+      return ok;
+    }
+    case OP_MUL: {
+      const rd = a & 15, n = reg((a >>> 4) & 15, s), m = reg((a >>> 8) & 15, s), ra = reg((a >>> 12) & 15, s);
+      // c bit 2 = S; bit 3 = "only outside an IT block", always true where blocks run (ITSTATE = 0)
+      if (rd === 15) return false;
+      let v: string;
+      if (b === MUL_MUL) v = `Math.imul(${n}, ${m})`;
+      else if (b === MUL_MLA) v = `(Math.imul(${n}, ${m}) + ${ra}) | 0`;
+      else if (b === MUL_MLS) v = `(${ra} - Math.imul(${n}, ${m})) | 0`;
+      else return false;
+      e.code = c & 4 ? `{ const res = ${v}; r[${rd}] = res; nf = zf = res; }` : `r[${rd}] = ${v};`;
+      e.flags = (c & 4) !== 0;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
