@@ -13,6 +13,13 @@ import {
 } from "../../../../src/arch/arm/memory.js";
 
 export const CODE_BASE = 0x10000;
+
+/**
+ * Snippets run through the block translator from their first instruction (threshold 1), so every
+ * snippet test checks translated code; TSKVM_ARM_TRANSLATE_THRESHOLD=Infinity runs them on the
+ * interpreter alone (translate.test.ts compares the two directly).
+ */
+export const TRANSLATE_THRESHOLD = Number(process.env.TSKVM_ARM_TRANSLATE_THRESHOLD ?? "1");
 export const DATA_BASE = 0x20000;
 
 export class FlatMemory implements PhysicalMemoryPort {
@@ -83,7 +90,7 @@ export function run(source: string, opts: RunOptions = {}): { cpu: ArmCpu; stop:
   const mem = opts.memory ?? new FlatMemory();
   const code = assemble(source, thumb);
   mem.bytes.set(code, CODE_BASE);
-  const cpu = new ArmCpu({ memory: mem });
+  const cpu = new ArmCpu({ memory: mem, translateThreshold: TRANSLATE_THRESHOLD });
   for (const [r, v] of Object.entries(opts.regs ?? {})) cpu.regs[Number(r)] = v;
   if (cpu.regs[13] === 0) cpu.regs[13] = 0x80000;
   cpu.cpsr = ((opts.flags ?? 0) & 0xf8000000) | (thumb ? 0x20 : 0) | 0x10;
