@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what tskvm needs on a Debian machine: Node packages, and the Debian cross toolchain and
-# oracles the tests use (ARM cross compiler, qemu-user, csmith, dtc). Safe to run again.
+# oracles the tests use (ARM cross compiler, qemu-user, qemu-system-arm, csmith, dtc). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PKGS=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user csmith libcsmith-dev device-tree-compiler)
+PKGS=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user qemu-system-arm csmith libcsmith-dev device-tree-compiler)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
