@@ -19,7 +19,11 @@ interface Workload {
   readonly what: string;
 }
 
-/** Each is sized to run about 1–3 s under qemu-arm 7.2 on the project's machines. */
+/**
+ * Each is sized to run about 1–1.5 s under qemu-arm 7.2 on an idle 2-core machine (3–4 s when the
+ * other core is busy: compare runs made under similar load). First full run, 2026-11-21, loaded
+ * machine: tskvm/qemu 10x intmix, 9x crc32, 4x calls, 41x memcopy, 26x fpdouble; 6–90 MIPS.
+ */
 const WORKLOADS: readonly Workload[] = [
   { name: "intmix", what: "integer ALU, branches, division" },
   { name: "crc32", what: "table-driven CRC-32, loads/xor/shift" },
