@@ -239,14 +239,16 @@ export class ArmCpu implements CodeWriteListener {
   /**
    * @internal A translated block's exit after an executor call that branched, stopped or dropped
    * code: the interpreter's accounting for the instruction at `pc`, `done` instructions into the
-   * block. Returns the block's retired count and leaves pcCur where execution continues.
+   * block, whose ITSTATE once retired is `itAfter`. Returns the block's retired count and leaves
+   * pcCur where execution continues.
    */
-  blockExit(pc: number, done: number): number {
+  blockExit(pc: number, done: number, itAfter: number): number {
     const reason = this.stopInfo.reason;
     if (reason !== STOP_NONE && this.nextPc === pc && reason !== STOP_SVC) {
-      this.pcCur = pc; // restartable stop: the instruction did not retire
+      this.pcCur = pc; // restartable stop: the instruction did not retire (ITSTATE as before it)
       return done;
     }
+    this.itstate = itAfter;
     this.pcCur = this.nextPc;
     return done + 1;
   }
@@ -378,7 +380,7 @@ export class ArmCpu implements CodeWriteListener {
         if (this.itstate === 0) {
           const block = page.blocks[idx];
           if (block !== null) {
-            n += block(this);
+            n += block(this, budget - n);
             if (info.reason !== STOP_NONE) return n;
             continue;
           }

@@ -7,17 +7,19 @@
  *   cpu, r (= cpu.regs), mmu (= cpu.mmu), and the flag locals nf zf cf vf (N = sign of nf,
  *   Z = zf === 0, C and V 0/1: the same representation as ArmCpu's fields).
  * Inlined forms are exactly those whose architectural effect is fully described by the operands:
- * no PC write (rd/rt = 15 goes to the executor), no IT-state dependence (blocks are only entered
- * with ITSTATE = 0 and end before an IT, so "flags set outside an IT block" means "flags set").
+ * no PC write (rd/rt = 15 goes to the executor); the IT state is known at translation time (blocks
+ * are entered with ITSTATE = 0), so "flags set only outside an IT block" is decided here (`Site.inIt`).
  * An emitted load or store performs its access before any register write, as the executors do, so
  * a fault leaves the instruction restartable.
  */
 import { DP_ADC, DP_ADD, DP_AND, DP_BIC, DP_CMN, DP_CMP, DP_EOR, DP_MOV, DP_MVN, DP_ORN, DP_ORR, DP_RSB, DP_RSC,
-  DP_SBC, DP_SUB, DP_TEQ, DP_TST, OP_ADR, OP_DP_IMM, OP_DP_REG, OP_MOVT, OP_MOVW, S_NONE, SHIFT_ASR, SHIFT_LSL,
+  DP_SBC, DP_SUB, DP_TEQ, DP_TST, OP_ADR, OP_DP_IMM, OP_DP_REG, OP_MOVT, OP_MOVW, S_OUTSIDE_IT, S_SET, SHIFT_ASR, SHIFT_LSL,
   SHIFT_LSR, SHIFT_ROR, SHIFT_RRX } from "../exec/alu.js";
 import { OP_ADD_IMM_NF, OP_ADDSUB_IMM, OP_ADDSUB_REG, OP_CMP, OP_LS_OFFSET, OP_MOV_IMM, OP_MOV_REG } from "../exec/fast.js";
 import { LS_LDR, LS_LDRB, LS_LDRH, LS_LDRSB, LS_LDRSH, LS_STR, LS_STRB, LS_STRH, OP_LS_IMM, OP_LS_REG } from "../exec/loadstore.js";
-import { MUL_MLA, MUL_MLS, MUL_MUL, OP_MUL } from "../exec/multiply.js";
+import { MUL_MLA, MUL_MLS, MUL_MUL, MUL_SMLAL, MUL_SMULL, MUL_UMLAL, MUL_UMULL, OP_MUL, OP_MUL_LONG } from "../exec/multiply.js";
+import { BITS_CLZ, BITS_REV, BITS_REV16, BITS_REVSH, EXT_SXTB, EXT_SXTH, EXT_UXTB, EXT_UXTH, OP_BFI, OP_BFX, OP_BITS,
+  OP_EXTEND } from "../exec/media.js";
 
 /** What an emitted instruction may do besides computing: decides the bookkeeping around it. */
 export const EMIT_PURE = 0; // cannot fault, cannot leave the block
@@ -30,6 +32,13 @@ export interface Site {
   size: number;
   pcRead: number;
   thumb: boolean;
+  /** inside an IT block (ITSTATE != 0 before the instruction): "outside IT" flag setting is off */
+  inIt: boolean;
+}
+
+/** Whether an S_* setting sets the flags at this site. */
+function sets(s: number, site: Site): boolean {
+  return s === S_SET || (s === S_OUTSIDE_IT && !site.inIt);
 }
 
 /** The emitted statement and its kind; `code` is empty when the instruction was not inlined. */
@@ -207,21 +216,21 @@ export function emitInstruction(e: Emitted, op: number, a: number, b: number, c:
       e.code = `r[${a}] = (${reg(b, s)} + ${c}) | 0;`;
       return true;
     case OP_ADDSUB_IMM:
-      return dataProcessing(e, d & 4 ? DP_SUB : DP_ADD, (d & 3) !== S_NONE, a, b, s, "", String(c | 0), "");
+      return dataProcessing(e, d & 4 ? DP_SUB : DP_ADD, sets(d & 3, s), a, b, s, "", String(c | 0), "");
     case OP_MOV_IMM:
-      return dataProcessing(e, DP_MOV, c !== S_NONE, a, 0, s, "", String(b | 0), "");
+      return dataProcessing(e, DP_MOV, sets(c, s), a, 0, s, "", String(b | 0), "");
     case OP_MOV_REG:
-      return dataProcessing(e, DP_MOV, c !== S_NONE, a, 0, s, "", reg(b, s), "");
+      return dataProcessing(e, DP_MOV, sets(c, s), a, 0, s, "", reg(b, s), "");
     case OP_ADDSUB_REG:
-      return dataProcessing(e, d & 4 ? DP_SUB : DP_ADD, (d & 3) !== S_NONE, a, b, s, "", reg(c, s), "");
+      return dataProcessing(e, d & 4 ? DP_SUB : DP_ADD, sets(d & 3, s), a, b, s, "", reg(c, s), "");
     case OP_CMP:
       return dataProcessing(e, DP_CMP, true, 0, a, s, "", c ? reg(b, s) : String(b | 0), "");
     case OP_DP_IMM: {
-      const dp = a & 31, set = ((a >>> 5) & 3) !== S_NONE;
+      const dp = a & 31, set = sets((a >>> 5) & 3, s);
       return dataProcessing(e, dp, set, (a >>> 8) & 15, (a >>> 12) & 15, s, "", String(b | 0), c < 0 ? "" : String(c));
     }
     case OP_DP_REG: {
-      const dp = a & 31, set = ((a >>> 5) & 3) !== S_NONE;
+      const dp = a & 31, set = sets((a >>> 5) & 3, s);
       shiftConst(c, d, shifted);
       if (shifted.usesCarryIn) e.flags = true;
       const ok = dataProcessing(e, dp, set, (a >>> 8) & 15, (a >>> 12) & 15, s, `const m = ${reg(b, s)}; `,
@@ -258,18 +267,93 @@ export function emitInstruction(e: Emitted, op: number, a: number, b: number, c:
     }
     case OP_MUL: {
       const rd = a & 15, n = reg((a >>> 4) & 15, s), m = reg((a >>> 8) & 15, s), ra = reg((a >>> 12) & 15, s);
-      // c bit 2 = S; bit 3 = "only outside an IT block", always true where blocks run (ITSTATE = 0)
+      // c bit 2 = S; bit 3 = "only outside an IT block"
       if (rd === 15) return false;
+      const set = (c & 4) !== 0 && ((c & 8) === 0 || !s.inIt);
       let v: string;
       if (b === MUL_MUL) v = `Math.imul(${n}, ${m})`;
       else if (b === MUL_MLA) v = `(Math.imul(${n}, ${m}) + ${ra}) | 0`;
       else if (b === MUL_MLS) v = `(${ra} - Math.imul(${n}, ${m})) | 0`;
       else return false;
-      e.code = c & 4 ? `{ const res = ${v}; r[${rd}] = res; nf = zf = res; }` : `r[${rd}] = ${v};`;
-      e.flags = (c & 4) !== 0;
+      e.code = set ? `{ const res = ${v}; r[${rd}] = res; nf = zf = res; }` : `r[${rd}] = ${v};`;
+      e.flags = set;
+      return true;
+    }
+    case OP_MUL_LONG:
+      return multiplyLong(e, a, b, c, s);
+    case OP_EXTEND: {
+      const rd = a & 15, rn = (a >>> 4) & 15;
+      if (rd === 15) return false;
+      const m = c === 0 ? "m" : `((m >>> ${c}) | (m << ${32 - c}))`;
+      let v: string;
+      switch (b) {
+        case EXT_SXTB: v = `((${m} << 24) >> 24)`; break;
+        case EXT_SXTH: v = `((${m} << 16) >> 16)`; break;
+        case EXT_UXTB: v = `(${m} & 255)`; break;
+        case EXT_UXTH: v = `(${m} & 65535)`; break;
+        default: return false; // the dual-halfword forms
+      }
+      e.code = `{ const m = ${reg((a >>> 8) & 15, s)}; r[${rd}] = ${rn === 15 ? v : `(r[${rn}] + ${v}) | 0`}; }`;
+      return true;
+    }
+    case OP_BFX: {
+      const rd = a & 15;
+      if (rd === 15) return false;
+      // the executor's shifts, taken mod 32 as JavaScript does (lsb + width > 32 is UNPREDICTABLE)
+      const up = (32 - b - c) & 31, down = (32 - c) & 31;
+      e.code = `r[${rd}] = (${reg((a >>> 4) & 15, s)} << ${up}) ${d ? ">>" : ">>>"} ${down};`;
+      return true;
+    }
+    case OP_BFI: {
+      const rd = a & 15, rn = (a >>> 4) & 15;
+      if (rd === 15 || c < b) return false;
+      const width = c - b + 1;
+      const mask = ((width === 32 ? -1 : (1 << width) - 1) << b) | 0;
+      e.code = rn === 15 ? `r[${rd}] &= ${~mask};` : `r[${rd}] = (r[${rd}] & ${~mask}) | ((r[${rn}] << ${b}) & ${mask});`;
+      return true;
+    }
+    case OP_BITS: {
+      const rd = a & 15;
+      if (rd === 15) return false;
+      let v: string;
+      switch (b) {
+        case BITS_REV: v = "(m << 24) | ((m & 65280) << 8) | ((m >>> 8) & 65280) | (m >>> 24)"; break;
+        case BITS_REV16: v = "((m & 16711935) << 8) | ((m >>> 8) & 16711935)"; break;
+        case BITS_REVSH: v = "(((m & 255) << 24) >> 16) | ((m >>> 8) & 255)"; break;
+        case BITS_CLZ: v = "Math.clz32(m)"; break;
+        default: return false; // RBIT
+      }
+      e.code = `{ const m = ${reg((a >>> 8) & 15, s)}; r[${rd}] = ${v}; }`;
       return true;
     }
     default:
       return false;
   }
+}
+
+/**
+ * UMULL / SMULL / UMLAL / SMLAL: the 64-bit product from 16-bit halves (exact in doubles), signed
+ * forms corrected from the unsigned product, as exec/multiply.ts computes it.
+ */
+function multiplyLong(e: Emitted, a: number, kind: number, opt: number, s: Site): boolean {
+  const rdlo = a & 15, rdhi = (a >>> 4) & 15;
+  if (rdlo === 15 || rdhi === 15) return false;
+  if (kind !== MUL_UMULL && kind !== MUL_SMULL && kind !== MUL_UMLAL && kind !== MUL_SMLAL) return false;
+  const signed = kind === MUL_SMULL || kind === MUL_SMLAL;
+  let t = `const x = ${reg((a >>> 8) & 15, s)}, y = ${reg((a >>> 12) & 15, s)};` +
+    " const xl = x & 65535, xh = x >>> 16, yl = y & 65535, yh = y >>> 16, lh = xl * yh, hl = xh * yl;" +
+    " const mid = ((xl * yl) >>> 16) + (lh & 65535) + (hl & 65535);" +
+    " let hi = xh * yh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16); let lo = Math.imul(x, y);";
+  if (signed) t += " if (x < 0) hi -= y >>> 0; if (y < 0) hi -= x >>> 0;";
+  t += " hi |= 0;";
+  if (kind === MUL_UMLAL || kind === MUL_SMLAL) {
+    t += ` const sum = (lo >>> 0) + (r[${rdlo}] >>> 0); lo = sum | 0; hi = (hi + r[${rdhi}] + (sum > 4294967295 ? 1 : 0)) | 0;`;
+  }
+  t += ` r[${rdlo}] = lo; r[${rdhi}] = hi;`;
+  if (opt & 4) {
+    t += " nf = hi; zf = hi | lo;";
+    e.flags = true;
+  }
+  e.code = `{ ${t} }`;
+  return true;
 }

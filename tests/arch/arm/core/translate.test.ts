@@ -27,14 +27,23 @@ function xorshift(seed: number): () => number {
 const PROGRAM = 0x1000;
 const UNMAPPED_PAGE = 0x30, READ_ONLY_PAGE = 0x31;
 
-/** A32 words: 3/4 drawn from data processing and single loads/stores (the inlined classes). */
+/** A32 words: 7/8 drawn from data processing, multiplies, single loads/stores and media (the inlined classes). */
 function a32Word(rnd: () => number): number {
   const w = rnd();
   const pick = w & 7;
   const cond = rnd() % 15;
   if (pick < 3) return ((cond << 28) | (w & 0x03ffffff)) >>> 0; // data processing, multiply, misc
   if (pick < 6) return ((cond << 28) | (0x04000000 | (w & 0x03ffffef))) >>> 0; // LDR/STR{B} imm/reg
+  if (pick < 7) return ((cond << 28) | (0x06000010 | (w & 0x01ffffef))) >>> 0; // media: extend, bit fields, REV
   return w;
+}
+
+/** Two Thumb halfwords; one in four pairs starts with an IT (random condition and mask). */
+function thumbPair(rnd: () => number): number {
+  const w = rnd();
+  if ((w & 3) !== 0) return w;
+  const it = 0xbf00 | ((rnd() % 14) << 4) | (((w >>> 2) & 15) || 8);
+  return ((w & 0xffff0000) | it) >>> 0;
 }
 
 function state(cpu: ArmCpu): unknown {
@@ -53,7 +62,7 @@ function lockstep(thumb: boolean, seed: number, programs: number): void {
     const view = memories[0].view();
     const words = 24;
     for (let i = 0; i < words; i++) {
-      if (thumb) view.setUint32(PROGRAM + 4 * i, rnd(), true);
+      if (thumb) view.setUint32(PROGRAM + 4 * i, thumbPair(rnd), true);
       else view.setUint32(PROGRAM + 4 * i, a32Word(rnd), true);
     }
     view.setUint32(PROGRAM + 4 * words, thumb ? 0xdf00df00 : 0xef000000, true); // svc
@@ -140,5 +149,32 @@ test("a translated block rewritten behind the core's back runs new after invalid
     cpu.pc = CODE_BASE | (thumb ? 1 : 0);
     assert.equal(cpu.run(100), STOP_SVC);
     assert.equal(cpu.regs[0], value);
+  }
+});
+
+test("a block looping on itself stops within one block of the budget, with the exact retired count", () => {
+  for (const thumb of [false, true]) {
+    const mem = new FlatMemory();
+    mem.bytes.set(assemble("mov r1, #0\nloop: add r1, r1, #3\nsubs r0, r0, #1\nbne loop\nsvc #0", thumb), CODE_BASE);
+    const cpu = new ArmCpu({ memory: mem, translateThreshold: 1 });
+    cpu.regs[0] = 1000;
+    cpu.pc = CODE_BASE | (thumb ? 1 : 0);
+    let stop = STOP_BUDGET;
+    for (let runs = 0; stop === STOP_BUDGET; runs++) {
+      const before = cpu.retired;
+      stop = cpu.run(7);
+      const ran = cpu.retired - before;
+      assert.ok(ran >= 1 && ran <= 7 + 2, `run ${runs} retired ${ran}`); // a loop iteration is 3 instructions
+      // between runs the state sits on an instruction boundary: adds retired = r1 / 3, subs retired =
+      // 1000 - r0, and the branches retired are one fewer than the subs, or as many
+      const adds = cpu.regs[1] / 3, subs = 1000 - cpu.regs[0], branches = cpu.retired - 1 - adds - subs;
+      if (stop === STOP_BUDGET) {
+        assert.ok(adds - subs === 0 || adds - subs === 1, `adds ${adds} subs ${subs}`);
+        assert.ok(branches === subs || branches === subs - 1, `branches ${branches} subs ${subs}`);
+      }
+    }
+    assert.equal(stop, STOP_SVC);
+    assert.equal(cpu.retired, 1 + 3000 + 1);
+    assert.equal(cpu.regs[1], 3000);
   }
 });
