@@ -85,7 +85,7 @@ extern volatile struct exc_record exc;
  */
 extern volatile u32 exc_resume;
 extern volatile u32 exc_armed;
-/* Optional per-guest hook run by the dispatcher before the default handling (return 1 = handled). */
+/* Optional per-guest hook run first by the dispatcher (return 1 = handled, and not recorded in exc). */
 extern int (*exc_hook)(struct frame *f, u32 vector);
 void exc_reset(void);
 /* The vector tables (vectors.S): ARM entries, Thumb entries (for SCTLR.TE), and one that fails. */

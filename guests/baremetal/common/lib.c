@@ -106,6 +106,7 @@ static u32 insn_size_at(u32 addr, u32 thumb) {
 }
 
 void exc_dispatch(struct frame *f, u32 vector) {
+  if (exc_hook && exc_hook(f, vector)) return; /* handled entirely by the guest: not recorded */
   exc.count++;
   exc.vector = vector;
   exc.cpsr = f->cpsr;
@@ -115,7 +116,6 @@ void exc_dispatch(struct frame *f, u32 vector) {
   if (vector == VEC_SVC) {
     exc.insn = (f->spsr & PSR_T) ? *(volatile u16 *)(f->lr - 2) : *(volatile u32 *)(f->lr - 4);
   }
-  if (exc_hook && exc_hook(f, vector)) return;
   u32 resume = exc_resume;
   exc_resume = 0;
   switch (vector) {
