@@ -5,14 +5,16 @@
  * ARM core and extension registers" and "Extension register load/store instructions".
  *
  * Register numbers: single precision Sx = Vx:X, double precision Dx = X:Vx (X the D/N/M bit).
- * Advanced SIMD encodings (A32 1111 001x / 1111 0100, T32 111x 1111 / 1111 1001) are not ours yet:
- * they decode as UNDEFINED.
+ * Advanced SIMD encodings (A32 1111 001x / 1111 0100, T32 111x 1111 / 1111 1001), and the Advanced
+ * SIMD transfers in the CP11 space that are not VFP's (VDUP from a core register, 8/16-bit scalar
+ * VMOVs), are handed to the Advanced SIMD decoder (../neon/decode.ts).
  *
- * Importing this module registers the decoder with the core.
+ * Importing this module registers the decoder with the core (the one FP/SIMD registration).
  */
 import { DecodeTable, type Decoded, type Fields } from "../decode/pattern.js";
 import { defineExecutor, type Executor } from "../executors.js";
 import { registerFpSimdDecoder } from "../fp-simd.js";
+import { neonDecoder } from "../neon/decode.js";
 import * as dp from "./dataproc.js";
 import type { VfpOp } from "./dataproc.js";
 import { OP_VLDM_VSTM, OP_VLDR_VSTR, OP_VMOV_CORE_PAIR, OP_VMOV_CORE_WORD, OP_VMRS, OP_VMSR } from "./transfer.js";
@@ -123,9 +125,11 @@ const table = new DecodeTable(20)
 
 export const vfpDecoder = {
   decode(word: number, thumb: boolean, out: Decoded): boolean {
-    const top = word >>> 28;
-    if (thumb ? top !== 0xe : top === 0xf) return false; // Advanced SIMD / unconditional space
-    return table.decode(word, out);
+    const top = word >>> 24;
+    // Advanced SIMD data processing and element load/store: A32 1111 xxxx, T32 111x 1111 / 1111 1001
+    if (thumb ? (top & 0xef) === 0xef || top === 0xf9 : top >>> 4 === 0xf) return neonDecoder.decode(word, thumb, out);
+    if (thumb && top >>> 4 !== 0xe) return false;
+    return table.decode(word, out) || neonDecoder.decodeCoreTransfer(word, out);
   },
 };
 
