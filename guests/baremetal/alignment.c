@@ -4,6 +4,8 @@
  * an address that is not word-aligned fault whatever SCTLR.A; with SCTLR.A = 1 every unaligned
  * LDR/LDRH/STR faults. Alignment faults report DFSR status 0b00001 (with WnR for stores) and the
  * unaligned address in DFAR.
+ *
+ * Variants: arm thumb (the C code in both instruction sets; the runtime and probes stay ARM)
  */
 #include "baremetal.h"
 

@@ -7,6 +7,8 @@
  *
  * Layout: L1 0x40200000, L2 for 0x00000000.. 0x40201000, L2 for 0x80000000.. 0x40202000, L3 for
  * 0x80000000..0x801FFFFF 0x40203000; test pages 0x40402000, 0x40403000, 0x40404000, 0x40600000.
+ *
+ * Variants: arm thumb (the C code in both instruction sets; the runtime and probes stay ARM)
  */
 #include "baremetal.h"
 

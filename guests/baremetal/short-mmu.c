@@ -10,6 +10,8 @@
  * Layout: L1 table 0x40200000, L2 table (for VA 0x82000000..0x820FFFFF) 0x40204000; test memory
  * 0x40300000 (1 MiB), 0x40402000 (4 KiB), 0x40410000 (64 KiB), 0x41000000 (16 MiB), high vectors
  * page 0x405F0000.
+ *
+ * Variants: arm thumb (the C code in both instruction sets; the runtime and probes stay ARM)
  */
 #include "baremetal.h"
 

@@ -4,6 +4,8 @@
  * PPI 27, physical timer PPI 30: IAR to acknowledge, EOIR to complete), CTL.ISTATUS and IMASK, and
  * TVAL as the signed CVAL - count once expired (B8.1.5). The distributor and CPU interface are
  * enabled as a GICv2 needs (tskvm's test bus ignores those writes: see its stub note).
+ *
+ * Variants: arm thumb (the C code in both instruction sets; the runtime and probes stay ARM)
  */
 #include "baremetal.h"
 

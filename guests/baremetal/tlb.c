@@ -4,6 +4,8 @@
  * a non-global entry cached under one ASID (CONTEXTIDR) is never used under another. Only what the
  * architecture guarantees is asserted: whether a stale entry survives without an invalidate is not
  * checked.
+ *
+ * Variants: arm thumb (the C code in both instruction sets; the runtime and probes stay ARM)
  */
 #include "baremetal.h"
 
