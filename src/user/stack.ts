@@ -52,11 +52,13 @@ export const HWCAP_LPAE = 1 << 20;
 
 /**
  * What Linux reports for the CPUs tskvm emulates. Cortex-A15 and Cortex-A7 share one feature set
- * (ARMv7-A with VFPv4-D32, hardware divide, LPAE); NEON is not emulated yet, so not advertised.
+ * (ARMv7-A with VFPv4-D32 and Advanced SIMD, hardware divide, LPAE). NEON: arch/arm/vfp/vfpmodule.c
+ * sets HWCAP_NEON when MVFR1 & 0x000fff00 == 0x00011100 (SIMD load/store, integer and single
+ * precision all 1), which the Cortex-A15's MVFR1 (0x11111111) satisfies; no other bit depends on it.
  */
 export function hwcapFor(_model: "cortex-a15" | "cortex-a7"): number {
   return (
-    HWCAP_SWP | HWCAP_HALF | HWCAP_THUMB | HWCAP_FAST_MULT | HWCAP_VFP | HWCAP_EDSP | HWCAP_TLS |
+    HWCAP_SWP | HWCAP_HALF | HWCAP_THUMB | HWCAP_FAST_MULT | HWCAP_VFP | HWCAP_EDSP | HWCAP_TLS | HWCAP_NEON |
     HWCAP_VFPv3 | HWCAP_VFPv4 | HWCAP_IDIVA | HWCAP_IDIVT | HWCAP_VFPD32 | HWCAP_LPAE
   ) >>> 0;
 }
