@@ -2,7 +2,7 @@
  * JavaScript source for one decoded instruction inside a translated block (see translate.ts).
  *
  * Each emitter returns the statement(s) for one instruction with its operands as constants, or
- * null when the form is not inlined (the block then calls the instruction's executor instead, so
+ * false when the form is not inlined (the block then calls the instruction's executor instead, so
  * every instruction the decoders know can sit inside a block). Generated code sees:
  *   cpu, r (= cpu.regs), mmu (= cpu.mmu), and the flag locals nf zf cf vf (N = sign of nf,
  *   Z = zf === 0, C and V 0/1: the same representation as ArmCpu's fields).
@@ -13,41 +13,18 @@
  * a fault leaves the instruction restartable.
  */
 import { DP_ADC, DP_ADD, DP_AND, DP_BIC, DP_CMN, DP_CMP, DP_EOR, DP_MOV, DP_MVN, DP_ORN, DP_ORR, DP_RSB, DP_RSC,
-  DP_SBC, DP_SUB, DP_TEQ, DP_TST, OP_ADR, OP_DP_IMM, OP_DP_REG, OP_MOVT, OP_MOVW, S_OUTSIDE_IT, S_SET, SHIFT_ASR, SHIFT_LSL,
-  SHIFT_LSR, SHIFT_ROR, SHIFT_RRX } from "../exec/alu.js";
+  DP_SBC, DP_SUB, DP_TEQ, DP_TST, OP_ADR, OP_DP_IMM, OP_DP_REG, OP_MOVT, OP_MOVW } from "../exec/alu.js";
 import { OP_ADD_IMM_NF, OP_ADDSUB_IMM, OP_ADDSUB_REG, OP_CMP, OP_LS_OFFSET, OP_MOV_IMM, OP_MOV_REG } from "../exec/fast.js";
-import { LS_LDR, LS_LDRB, LS_LDRH, LS_LDRSB, LS_LDRSH, LS_STR, LS_STRB, LS_STRH, OP_LS_IMM, OP_LS_REG } from "../exec/loadstore.js";
+import { OP_LDM_STM, OP_LS_IMM, OP_LS_REG } from "../exec/loadstore.js";
+import { OP_NOP } from "../exec/system.js";
+import { OP_VLDR_VSTR } from "../vfp/transfer.js";
 import { MUL_MLA, MUL_MLS, MUL_MUL, MUL_SMLAL, MUL_SMULL, MUL_UMLAL, MUL_UMULL, OP_MUL, OP_MUL_LONG } from "../exec/multiply.js";
 import { BITS_CLZ, BITS_REV, BITS_REV16, BITS_REVSH, EXT_SXTB, EXT_SXTH, EXT_UXTB, EXT_UXTH, OP_BFI, OP_BFX, OP_BITS,
   OP_EXTEND } from "../exec/media.js";
+import { loadMultiple, loadStore, vfpLoadStore } from "./emit-memory.js";
+import { EMIT_PURE, Emitted, Shifted, reg, sets, shiftConst, type Site } from "./emitted.js";
 
-/** What an emitted instruction may do besides computing: decides the bookkeeping around it. */
-export const EMIT_PURE = 0; // cannot fault, cannot leave the block
-export const EMIT_LOAD = 1; // may fault (GUEST_STOP) before committing anything
-export const EMIT_STORE = 2; // may fault; may also invalidate decoded code (the block must re-check)
-
-/** Where one instruction sits: its address, size and the PC value it reads (address + 8 or + 4). */
-export interface Site {
-  pc: number;
-  size: number;
-  pcRead: number;
-  thumb: boolean;
-  /** inside an IT block (ITSTATE != 0 before the instruction): "outside IT" flag setting is off */
-  inIt: boolean;
-}
-
-/** Whether an S_* setting sets the flags at this site. */
-function sets(s: number, site: Site): boolean {
-  return s === S_SET || (s === S_OUTSIDE_IT && !site.inIt);
-}
-
-/** The emitted statement and its kind; `code` is empty when the instruction was not inlined. */
-export class Emitted {
-  code = "";
-  kind = EMIT_PURE;
-  /** true when the code reads or writes the flag locals */
-  flags = false;
-}
+export { EMIT_LOAD, EMIT_PURE, EMIT_STORE, Emitted, type Site } from "./emitted.js";
 
 /** ConditionPassed as an expression over the flag locals. */
 export function conditionSource(cond: number): string {
@@ -67,53 +44,6 @@ export function conditionSource(cond: number): string {
     case 12: return "(zf !== 0 && (nf < 0) === (vf !== 0))";
     case 13: return "(zf === 0 || (nf < 0) !== (vf !== 0))";
     default: return "true";
-  }
-}
-
-/** A register read: PC reads as the constant address + 8 (A32) / + 4 (T32). */
-function reg(n: number, s: Site): string {
-  return n === 15 ? String(s.pcRead | 0) : `r[${n}]`;
-}
-
-/**
- * Shift_C of the value in the local `m` by a constant (type, amount as DecodeImmShift gives it):
- * sets `value` to the result expression and `carry` to the carry-out expression ("" = C unchanged).
- */
-class Shifted {
-  value = "";
-  carry = "";
-  usesCarryIn = false;
-}
-function shiftConst(type: number, amount: number, out: Shifted): void {
-  out.usesCarryIn = false;
-  if (amount === 0 && type !== SHIFT_RRX) {
-    out.value = "m";
-    out.carry = "";
-    return;
-  }
-  switch (type) {
-    case SHIFT_LSL:
-      if (amount < 32) (out.value = `(m << ${amount})`), (out.carry = `((m >>> ${32 - amount}) & 1)`);
-      else (out.value = "0"), (out.carry = amount === 32 ? "(m & 1)" : "0");
-      return;
-    case SHIFT_LSR:
-      if (amount < 32) (out.value = `((m >>> ${amount}) | 0)`), (out.carry = `((m >>> ${amount - 1}) & 1)`);
-      else (out.value = "0"), (out.carry = amount === 32 ? "(m >>> 31)" : "0");
-      return;
-    case SHIFT_ASR:
-      if (amount < 32) (out.value = `(m >> ${amount})`), (out.carry = `((m >> ${amount - 1}) & 1)`);
-      else (out.value = "(m >> 31)"), (out.carry = "(m >>> 31)");
-      return;
-    case SHIFT_ROR: {
-      const n = amount & 31;
-      if (n === 0) (out.value = "m"), (out.carry = "(m >>> 31)");
-      else (out.value = `((m >>> ${n}) | (m << ${32 - n}))`), (out.carry = `((m >>> ${n - 1}) & 1)`);
-      return;
-    }
-    default: // RRX
-      out.value = "((m >>> 1) | (cf << 31))";
-      out.carry = "(m & 1)";
-      out.usesCarryIn = true;
   }
 }
 
@@ -177,34 +107,6 @@ function dataProcessing(
   return true;
 }
 
-/** Single loads and stores (not dual, not to/from PC). `offset` is an expression added to the base. */
-function loadStore(e: Emitted, kind: number, rt: number, rn: number, pre: boolean, wback: boolean, s: Site,
-  prelude: string, offset: string): boolean {
-  if (rt === 15 || (wback && rn === 15)) return false;
-  const base = rn === 15 ? String((s.pcRead & ~3) | 0) : `r[${rn}]`;
-  let body = `${prelude}const base = ${base}, off = (base + ${offset}) | 0;`;
-  const addr = pre ? "off" : "base";
-  const wb = wback ? ` r[${rn}] = off;` : "";
-  let load = "";
-  switch (kind) {
-    case LS_LDR: load = `mmu.read32(${addr})`; break;
-    case LS_LDRB: load = `mmu.read8(${addr})`; break;
-    case LS_LDRH: load = `mmu.read16(${addr})`; break;
-    case LS_LDRSB: load = `((mmu.read8(${addr}) << 24) >> 24)`; break;
-    case LS_LDRSH: load = `((mmu.read16(${addr}) << 16) >> 16)`; break;
-    case LS_STR: body += ` mmu.write32(${addr}, r[${rt}]);${wb}`; break;
-    case LS_STRB: body += ` mmu.write8(${addr}, r[${rt}] & 255);${wb}`; break;
-    case LS_STRH: body += ` mmu.write16(${addr}, r[${rt}] & 65535);${wb}`; break;
-    default: return false;
-  }
-  if (load !== "") {
-    body += ` const v = ${load};${wb} r[${rt}] = v;`;
-    e.kind = EMIT_LOAD;
-  } else e.kind = EMIT_STORE;
-  e.code = `{ ${body} }`;
-  return true;
-}
-
 /** Inline source for the decoded instruction, or false (then `e.code` is empty). */
 export function emitInstruction(e: Emitted, op: number, a: number, b: number, c: number, d: number, s: Site): boolean {
   e.code = "";
@@ -251,17 +153,18 @@ export function emitInstruction(e: Emitted, op: number, a: number, b: number, c:
       e.code = `r[${a}] = ${((s.pcRead & ~3) + b) | 0};`;
       return true;
     case OP_LS_OFFSET:
-      return loadStore(e, d, a, b, true, false, s, "", String(c | 0));
+      return loadStore(e, d, a, 0, b, true, false, s, "", String(c | 0));
     case OP_LS_IMM: {
       const pre = (a & 0x100) !== 0, wback = !pre || (a & 0x400) !== 0;
       const off = a & 0x200 ? b | 0 : -b | 0;
-      return loadStore(e, (a >>> 12) & 15, a & 15, (a >>> 4) & 15, pre, wback, s, "", String(off));
+      return loadStore(e, (a >>> 12) & 15, a & 15, (a >>> 16) & 15, (a >>> 4) & 15, pre, wback, s, "", String(off));
     }
     case OP_LS_REG: {
       const pre = (a & 0x100) !== 0, wback = !pre || (a & 0x400) !== 0;
       shiftConst(c, d, shifted);
       const off = a & 0x200 ? shifted.value : `-${shifted.value}`;
-      const ok = loadStore(e, (a >>> 12) & 15, a & 15, (a >>> 4) & 15, pre, wback, s, `const m = ${reg(b, s)}; `, off);
+      const ok = loadStore(e, (a >>> 12) & 15, a & 15, (a >>> 16) & 15, (a >>> 4) & 15, pre, wback, s,
+        `const m = ${reg(b, s)}; `, off);
       if (shifted.usesCarryIn) e.flags = true;
       return ok;
     }
@@ -279,6 +182,13 @@ export function emitInstruction(e: Emitted, op: number, a: number, b: number, c:
       e.flags = set;
       return true;
     }
+    case OP_LDM_STM:
+      return loadMultiple(e, a, b);
+    case OP_VLDR_VSTR:
+      return vfpLoadStore(e, a, b, c, d, s);
+    case OP_NOP:
+      e.code = ";";
+      return true;
     case OP_MUL_LONG:
       return multiplyLong(e, a, b, c, s);
     case OP_EXTEND: {

@@ -27,15 +27,22 @@ function xorshift(seed: number): () => number {
 const PROGRAM = 0x1000;
 const UNMAPPED_PAGE = 0x30, READ_ONLY_PAGE = 0x31;
 
-/** A32 words: 7/8 drawn from data processing, multiplies, single loads/stores and media (the inlined classes). */
+/**
+ * A32 words, mostly from the classes the translator inlines: data processing and multiplies,
+ * single and dual loads/stores, media, LDM/STM, VLDR/VSTR; one in ten fully random.
+ */
 function a32Word(rnd: () => number): number {
   const w = rnd();
-  const pick = w & 7;
+  const pick = rnd() % 10;
   const cond = rnd() % 15;
-  if (pick < 3) return ((cond << 28) | (w & 0x03ffffff)) >>> 0; // data processing, multiply, misc
-  if (pick < 6) return ((cond << 28) | (0x04000000 | (w & 0x03ffffef))) >>> 0; // LDR/STR{B} imm/reg
-  if (pick < 7) return ((cond << 28) | (0x06000010 | (w & 0x01ffffef))) >>> 0; // media: extend, bit fields, REV
-  return w;
+  switch (pick) {
+    case 0: case 1: case 2: return ((cond << 28) | (w & 0x03ffffff)) >>> 0; // data processing, multiply, LDRD/STRD, misc
+    case 3: case 4: case 5: return ((cond << 28) | 0x04000000 | (w & 0x03ffffef)) >>> 0; // LDR/STR{B} imm/reg
+    case 6: return ((cond << 28) | 0x06000010 | (w & 0x01ffffef)) >>> 0; // media: extend, bit fields, REV
+    case 7: return ((cond << 28) | 0x08000000 | (w & 0x01ffffff)) >>> 0; // LDM/STM
+    case 8: return ((cond << 28) | 0x0d000a00 | (w & 0x00dff1ff)) >>> 0; // VLDR/VSTR
+    default: return w;
+  }
 }
 
 /** Two Thumb halfwords; one in four pairs starts with an IT (random condition and mask). */
@@ -49,7 +56,7 @@ function thumbPair(rnd: () => number): number {
 function state(cpu: ArmCpu): unknown {
   const i = cpu.stopInfo;
   return {
-    regs: Array.from(cpu.regs), cpsr: u32(cpu.cpsr), retired: cpu.retired, reason: i.reason,
+    regs: Array.from(cpu.regs), cpsr: u32(cpu.cpsr), retired: cpu.retired, reason: i.reason, fp: Array.from(cpu.fp.w),
     info: [i.address, i.access, i.status, i.imm, i.insn],
   };
 }
@@ -76,8 +83,10 @@ function lockstep(thumb: boolean, seed: number, programs: number): void {
       r % 3 === 0 ? rnd() | 0 : r === 4 ? PROGRAM + (rnd() & 0x7c) : 0x20000 + (rnd() & 0xfffc) + ((rnd() & 7) === 0 ? 0x10000 : 0),
     );
     const cpsr = (rnd() & 0xf80f0000) | 0x10 | (thumb ? 0x20 : 0);
+    const fpWords = Array.from({ length: 64 }, () => rnd());
     for (const cpu of cpus) {
       regs.forEach((v, r) => (cpu.regs[r] = v));
+      fpWords.forEach((v, r) => (cpu.fp.w[r] = v));
       cpu.cpsr = cpsr;
       cpu.pc = PROGRAM | (thumb ? 1 : 0);
     }
@@ -176,5 +185,29 @@ test("a block looping on itself stops within one block of the budget, with the e
     assert.equal(stop, STOP_SVC);
     assert.equal(cpu.retired, 1 + 3000 + 1);
     assert.equal(cpu.regs[1], 3000);
+  }
+});
+
+test("a translated STM/STRD/VSTR that runs into a read-only page writes nothing and is restartable", () => {
+  for (const [insn, thumb] of [
+    ["stmia r0, {r1-r4}", false], ["strd r2, r3, [r0, #4]", false], ["vstr d1, [r0, #4]", false],
+    ["stmia r0!, {r1-r4}", true], ["strd r2, r3, [r0, #4]", true],
+  ] as const) {
+    const mem = new FlatMemory();
+    const readOnly = (DATA_BASE >>> 12) + 1;
+    mem.readOnly.add(readOnly);
+    mem.bytes.set(assemble(`adds r5, r5, #1\n${insn}\nsvc #0`, thumb), CODE_BASE);
+    const cpu = new ArmCpu({ memory: mem, translateThreshold: 1 });
+    const at = readOnly * 4096 - 8; // two words below the read-only page, the rest inside it
+    cpu.regs[0] = at;
+    [1, 2, 3, 4].forEach((r) => (cpu.regs[r] = 0x11111111 * r));
+    cpu.fp.d[1] = 1.1; // both words nonzero
+    cpu.pc = CODE_BASE | (thumb ? 1 : 0);
+    assert.equal(cpu.run(100), STOP_DATA_ABORT, insn);
+    assert.equal(cpu.pc, CODE_BASE + (thumb ? 2 : 4), insn);
+    assert.equal(cpu.retired, 1, insn);
+    assert.equal(cpu.regs[0], at, `${insn}: no write-back`);
+    assert.equal(cpu.regs[5], 1);
+    assert.ok(mem.bytes.subarray(at - 16, at + 16).every((b) => b === 0), `${insn}: memory unchanged`);
   }
 });
