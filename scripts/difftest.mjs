@@ -49,7 +49,7 @@ const left = runner.emulatorByName(opts.left);
 const right = opts.right === "none" ? undefined : runner.emulatorByName(opts.right);
 let cases = [];
 if (opts.groups.includes("corpus")) cases.push(...suite.corpusCases());
-if (opts.groups.includes("csmith")) cases.push(...suite.csmithCases());
+if (opts.groups.includes("csmith")) cases.push(...suite.csmithCases(), ...suite.csmithNeonCases());
 if (opts.groups.includes("busybox")) {
   const bb = suite.busyboxCases();
   if ("unavailable" in bb) console.log(`busybox: skipped — ${bb.unavailable}`);

@@ -19,7 +19,12 @@ export interface CorpusProgram {
   readonly expectedStatus?: number;
   /** Extra variants beyond the four every program gets (arm/thumb × O0/O2). */
   readonly extraVariants?: readonly FlagSet[];
+  /** Compiler flags of this program beyond CORPUS_CFLAGS (later -mfpu wins over TARGET_FLAGS'). */
+  readonly cflags?: readonly string[];
 }
+
+/** Advanced SIMD programs: NEON code generation (and auto-vectorisation at -O3). */
+export const NEON_CFLAGS: readonly string[] = ["-mfpu=neon-vfpv4", "-ftree-vectorize"];
 
 export const CORPUS_CFLAGS: readonly string[] = ["-ffp-contract=off"];
 export const CORPUS_LIBS: readonly string[] = ["-lm"];
@@ -62,6 +67,13 @@ export const CORPUS: readonly CorpusProgram[] = [
   { name: "atomics" },
   // argc - 1 is the status: 4 arguments, one empty and one with spaces
   { name: "args_env", args: ["one", "", "two words", "--help"], expectedStatus: 4 },
+  // Advanced SIMD: auto-vectorised loops over every element type, and arm_neon.h intrinsics per family
+  { name: "neon_vectorize", cflags: NEON_CFLAGS, extraVariants: [{ isa: "arm", opt: "O3" }, { isa: "thumb", opt: "O3" }] },
+  {
+    name: "neon_intrinsics",
+    cflags: [...NEON_CFLAGS, "-mfp16-format=ieee"],
+    extraVariants: [{ isa: "arm", opt: "O3" }, { isa: "thumb", opt: "O3" }],
+  },
 ];
 
 export function variantsOf(p: CorpusProgram): FlagSet[] {

@@ -51,6 +51,17 @@ export function csmithFlagSets(seed: number): FlagSet[] {
     : [{ isa: "thumb", opt: "O1" }, { isa: "arm", opt: "O2" }];
 }
 
+/**
+ * Seeds also built for Advanced SIMD at -O3 (auto-vectorisation on) in both instruction sets: the
+ * same programs as above, so their checksums must equal those of the VFP-only builds.
+ */
+export const CSMITH_NEON_SEEDS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+export const CSMITH_NEON_CFLAGS: readonly string[] = [...CSMITH_CFLAGS, "-mfpu=neon-vfpv4", "-ftree-vectorize"];
+
+export function csmithNeonFlagSets(): FlagSet[] {
+  return [{ isa: "arm", opt: "O3" }, { isa: "thumb", opt: "O3" }];
+}
+
 let csmithVersion: string | undefined;
 export function csmithIdentity(): string | undefined {
   if (csmithVersion !== undefined) return csmithVersion || undefined;

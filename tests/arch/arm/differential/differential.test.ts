@@ -12,7 +12,7 @@ import { CORPUS } from "./corpus.js";
 import { CSMITH_SEEDS, csmithAvailable, csmithChecksum } from "./csmith-programs.js";
 import { judge, loadExpectedPass } from "./expected-pass.js";
 import { QEMU, TSKVM, GUEST_ENV, runGuest, type Emulator } from "./guest-runner.js";
-import { agrees, busyboxCases, corpusCases, csmithCases, familyInconsistencies, mismatchReport, runCase, runCases, type CaseResult, type DiffCase } from "./suite.js";
+import { agrees, busyboxCases, corpusCases, csmithCases, csmithNeonCases, familyInconsistencies, mismatchReport, runCase, runCases, type CaseResult, type DiffCase } from "./suite.js";
 
 const missing = [
   crossCompilerVersion() ? undefined : "arm-linux-gnueabihf-gcc",
@@ -26,7 +26,7 @@ describe("differential: tskvm user vs qemu-arm", { skip }, () => {
   let busyboxUnavailable: string | undefined;
 
   before(async () => {
-    const cases: DiffCase[] = [...corpusCases(), ...csmithCases()];
+    const cases: DiffCase[] = [...corpusCases(), ...csmithCases(), ...csmithNeonCases()];
     const bb = busyboxCases();
     if ("unavailable" in bb) busyboxUnavailable = bb.unavailable;
     else cases.push(...bb);

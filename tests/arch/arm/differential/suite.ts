@@ -6,7 +6,9 @@
  */
 import { buildGuest, flagSetName, guestSource, type FlagSet } from "./cross-toolchain.js";
 import { CORPUS, CORPUS_CFLAGS, CORPUS_LIBS, variantsOf } from "./corpus.js";
-import { CSMITH_CFLAGS, CSMITH_SEEDS, csmithFlagSets, csmithSource } from "./csmith-programs.js";
+import {
+  CSMITH_CFLAGS, CSMITH_NEON_CFLAGS, CSMITH_NEON_SEEDS, CSMITH_SEEDS, csmithFlagSets, csmithNeonFlagSets, csmithSource,
+} from "./csmith-programs.js";
 import { APPLET_RUNS, fetchBusybox } from "./busybox.js";
 import { reproduceCommand, runGuest, type Emulator, type GuestRun, type Outcome } from "./guest-runner.js";
 import { compareOutcomes, describeStatus, type Difference } from "./outcome-diff.js";
@@ -35,7 +37,10 @@ export function corpusCases(filter?: (name: string, f: FlagSet) => boolean): Dif
         group: "corpus",
         family: `corpus/${p.name}`,
         build: () =>
-          buildGuest({ name: `corpus/${p.name}`, source: guestSource("user", p.name), flags: f, extraFlags: CORPUS_CFLAGS, libs: CORPUS_LIBS }),
+          buildGuest({
+            name: `corpus/${p.name}`, source: guestSource("user", p.name), flags: f,
+            extraFlags: [...CORPUS_CFLAGS, ...(p.cflags ?? [])], libs: CORPUS_LIBS,
+          }),
         run: { args: p.args, stdin: p.stdin },
         expectedStatus: p.expectedStatus ?? 0,
       });
@@ -57,6 +62,21 @@ export function csmithCase(seed: number, f: FlagSet): DiffCase {
 
 export function csmithCases(seeds: readonly number[] = CSMITH_SEEDS): DiffCase[] {
   return seeds.flatMap((seed) => csmithFlagSets(seed).map((f) => csmithCase(seed, f)));
+}
+
+/** csmith seeds built with Advanced SIMD at -O3: same family as the seed's other builds (same checksum). */
+export function csmithNeonCases(seeds: readonly number[] = CSMITH_NEON_SEEDS): DiffCase[] {
+  return seeds.flatMap((seed) =>
+    csmithNeonFlagSets().map((f): DiffCase => ({
+      id: `csmith-neon/${seed}/${flagSetName(f)}`,
+      group: "csmith",
+      family: `csmith/${seed}`,
+      build: async () =>
+        buildGuest({ name: `csmith/seed${seed}`, source: await csmithSource(seed), flags: f, extraFlags: CSMITH_NEON_CFLAGS }),
+      run: {},
+      expectedStatus: 0,
+    })),
+  );
 }
 
 /** The BusyBox cases, or the reason they cannot run here (download impossible). */
