@@ -76,6 +76,18 @@ function writeBack(cpu: ArmCpu, regsField: number, bytes: number): void {
   cpu.regs[rn] = (cpu.regs[rn] + (rm === 13 ? bytes : cpu.regs[rm])) | 0;
 }
 
+/** Consecutive words between memory at `addr` and register-file words `first`.. (loads read all first). */
+function transferWords(cpu: ArmCpu, addr: number, first: number, words: number, load: boolean): void {
+  const mmu = cpu.mmu, w = lanesOf(cpu.fp).u32;
+  if (load) {
+    for (let i = 0; i < words; i++) staging[i] = mmu.read32((addr + 4 * i) | 0);
+    for (let i = 0; i < words; i++) w[(first + i) & 63] = staging[i];
+  } else {
+    mmu.probeWrite(addr, 4 * words);
+    for (let i = 0; i < words; i++) mmu.write32((addr + 4 * i) | 0, w[(first + i) & 63]);
+  }
+}
+
 /** VLDn / VSTn (multiple n-element structures). */
 export const OP_VLDST_MULTIPLE = defineExecutor((cpu, d, regsField, info) => {
   const L = lanesOf(cpu.fp);
@@ -85,6 +97,12 @@ export const OP_VLDST_MULTIPLE = defineExecutor((cpu, d, regsField, info) => {
   const ebytes = 1 << size, elements = 8 >> size;
   const bytes = 8 * groups * n;
   const base = addressOf(cpu, regsField & 15, info, load);
+  if (n === 1 && !cpu.bigEndian) {
+    // VLD1/VST1 in little-endian state: memory order is register-file order, whatever the size
+    transferWords(cpu, base, 2 * d, 2 * groups, load);
+    writeBack(cpu, regsField, bytes);
+    return;
+  }
   const step = size === 3 ? 2 : 1;
   if (load) {
     let addr = base, at = 0;

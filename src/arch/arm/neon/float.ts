@@ -12,7 +12,7 @@ import type { ArmCpu } from "../cpu.js";
 import type { FpSimdState } from "../fp-simd.js";
 import { defineExecutor } from "../executors.js";
 import { fixedToFloat, halfToSingle, singleToFixed, singleToHalf } from "../vfp/convert.js";
-import { DZC, IOC, UFC } from "../vfp/fpscr.js";
+import { DZC, IOC, IXC, UFC } from "../vfp/fpscr.js";
 import {
   INFINITY, NONZERO, QNAN, SNAN, ZERO, fpResult, processNaNs, setDefaultNaN, setProcessedNaN, setResultValue,
   slotHi, slotType, slotValue, unpack32,
@@ -71,17 +71,69 @@ function step(a: number, b: number, rsqrt: boolean, fpscr: number): number {
   return vmul32(vsub32(THREE, product, fpscr), HALF, fpscr);
 }
 
+// ---- fast paths: normal operands and a normal result under the standard FPSCR (round to nearest).
+// A single-precision sum or product computed in double precision and then rounded to single is
+// the correctly rounded result (the product is even exact in double); Inexact is whether rounding
+// (in either step) changed the value. Anything else — zeros, denormals, infinities, NaNs, tiny or
+// overflowing results — takes the exact VFP path, which handles FZ, DN and the other flags.
+
+const fastF32 = new Float32Array(1);
+const fastU32 = new Uint32Array(fastF32.buffer);
+const MIN_NORMAL = 2 ** -126;
+
+function valueOf(bits: number): number {
+  fastU32[0] = bits;
+  return fastF32[0];
+}
+function normal(bits: number): boolean {
+  const e = (bits >>> 23) & 0xff;
+  return e !== 0 && e !== 0xff;
+}
+/** Bits of the rounded result `r` (Inexact unless `exact`), or -1 when `r` is not a normal number. */
+function finish(r: number, exact: boolean): number {
+  const m = Math.abs(r);
+  if (!(m >= MIN_NORMAL && m < Infinity)) return -1;
+  if (!exact) fpFlags.value |= IXC;
+  fastF32[0] = r;
+  return fastU32[0];
+}
+/** FPAdd (b as given) under the standard FPSCR. */
+function add(a: number, b: number, fpscr: number): number {
+  if (normal(a) && normal(b)) {
+    const x = valueOf(a), y = valueOf(b);
+    const s = x + y;
+    const err = Math.abs(x) >= Math.abs(y) ? y - (s - x) : x - (s - y); // Fast2Sum: the exact error
+    const rounded = Math.fround(s);
+    const r = finish(rounded, err === 0 && rounded === s);
+    if (r !== -1) return r;
+  }
+  return vadd32(a, b, fpscr);
+}
+function sub(a: number, b: number, fpscr: number): number {
+  if (normal(a) && normal(b)) return add(a, (b ^ SIGN) >>> 0, fpscr);
+  return vsub32(a, b, fpscr);
+}
+function mul(a: number, b: number, fpscr: number): number {
+  if (normal(a) && normal(b)) {
+    const p = valueOf(a) * valueOf(b); // exact: 48 significant bits
+    const rounded = Math.fround(p);
+    const r = finish(rounded, rounded === p);
+    if (r !== -1) return r;
+  }
+  return vmul32(a, b, fpscr);
+}
+
 const ADD = 0, SUB = 1, ABD = 2, MUL = 3, MLA = 4, MLS = 5, FMA = 6, FMS = 7, CEQ = 8, CGE = 9, CGT = 10,
   ACGE = 11, ACGT = 12, MAX = 13, MIN = 14, RECPS = 15, RSQRTS = 16;
 
 function laneOp(op: number, a: number, b: number, c: number, fpscr: number): number {
   switch (op) {
-    case ADD: return vadd32(a, b, fpscr);
-    case SUB: return vsub32(a, b, fpscr);
-    case ABD: return (vsub32(a, b, fpscr) & 0x7fffffff) >>> 0;
-    case MUL: return vmul32(a, b, fpscr);
-    case MLA: return vadd32(c, vmul32(a, b, fpscr), fpscr);
-    case MLS: return vsub32(c, vmul32(a, b, fpscr), fpscr);
+    case ADD: return add(a, b, fpscr);
+    case SUB: return sub(a, b, fpscr);
+    case ABD: return (sub(a, b, fpscr) & 0x7fffffff) >>> 0;
+    case MUL: return mul(a, b, fpscr);
+    case MLA: return add(c, mul(a, b, fpscr), fpscr);
+    case MLS: return sub(c, mul(a, b, fpscr), fpscr);
     case FMA: return vfma32(c, a, b, fpscr);
     case FMS: return vfma32(c, (a ^ SIGN) >>> 0, b, fpscr);
     case CEQ: case CGE: case CGT: return compare(a, b, op, fpscr);
@@ -122,7 +174,7 @@ export const OP_VPAIRWISE_F = defineExecutor((cpu, d, n, m, x) => {
   const s = scratch.u32, op = (x >>> 4) & 3;
   for (let i = 0; i < 2; i++) {
     const a = s[2 * i], b = s[2 * i + 1];
-    L.u32[2 * d + i] = op === 0 ? vadd32(a, b, fpscr) : maxMin(a, b, op === 1, fpscr);
+    L.u32[2 * d + i] = op === 0 ? add(a, b, fpscr) : maxMin(a, b, op === 1, fpscr);
   }
   accumulate(fp);
 });
