@@ -88,6 +88,35 @@ function transferWords(cpu: ArmCpu, addr: number, first: number, words: number, 
   }
 }
 
+const staging8 = new Uint8Array(staging.buffer);
+const staging16 = new Uint16Array(staging.buffer);
+
+/** VLDn/VSTn (n >= 2) with 8/16/32-bit elements in little-endian state: whole-word memory accesses. */
+function interleaved(cpu: ArmCpu, addr: number, d: number, size: number, n: number, inc: number, groups: number, load: boolean): void {
+  const L = lanesOf(cpu.fp);
+  const elements = 8 >> size, words = 2 * groups * n;
+  const mmu = cpu.mmu;
+  if (load) for (let i = 0; i < words; i++) staging[i] = mmu.read32((addr + 4 * i) | 0);
+  let at = 0;
+  for (let r = 0; r < groups; r++)
+    for (let e = 0; e < elements; e++)
+      for (let s = 0; s < n; s++, at++) {
+        const reg = (d + r + s * inc) & 31;
+        if (size === 0) {
+          if (load) L.u8[8 * reg + e] = staging8[at];
+          else staging8[at] = L.u8[8 * reg + e];
+        } else if (size === 1) {
+          if (load) L.u16[4 * reg + e] = staging16[at];
+          else staging16[at] = L.u16[4 * reg + e];
+        } else if (load) L.u32[2 * reg + e] = staging[at];
+        else staging[at] = L.u32[2 * reg + e];
+      }
+  if (!load) {
+    mmu.probeWrite(addr, 4 * words);
+    for (let i = 0; i < words; i++) mmu.write32((addr + 4 * i) | 0, staging[i]);
+  }
+}
+
 /** VLDn / VSTn (multiple n-element structures). */
 export const OP_VLDST_MULTIPLE = defineExecutor((cpu, d, regsField, info) => {
   const L = lanesOf(cpu.fp);
@@ -100,6 +129,12 @@ export const OP_VLDST_MULTIPLE = defineExecutor((cpu, d, regsField, info) => {
   if (n === 1 && !cpu.bigEndian) {
     // VLD1/VST1 in little-endian state: memory order is register-file order, whatever the size
     transferWords(cpu, base, 2 * d, 2 * groups, load);
+    writeBack(cpu, regsField, bytes);
+    return;
+  }
+  if (!cpu.bigEndian && size < 3) {
+    // little-endian: move the block as words, (de-)interleave through typed views of the staging area
+    interleaved(cpu, base, d, size, n, inc, groups, load);
     writeBack(cpu, regsField, bytes);
     return;
   }

@@ -13,7 +13,7 @@ import {
   R, add64, qadd64, qshl64, qsub64, rshr64, shl64, shr64, sub64,
 } from "./int64.js";
 import {
-  SCRATCH_N, lane, lanesOf, saturate, saturated, scratch, setLane, stage,
+  POW2, SCRATCH_N, lane, lanesOf, roundingShiftRight, saturate, saturated, scratch, setLane, shiftRight, stage,
 } from "./lanes.js";
 import { mulS32 } from "./int64.js";
 
@@ -29,11 +29,10 @@ export function polyMul8(a: number, b: number): number {
   return r & 0xff;
 }
 
-/** Shift `a` by a signed amount (left if >= 0), optionally rounding right shifts: exact for |a| < 2^33. */
+/** Shift a lane value by a signed amount (left if >= 0), optionally rounding right shifts. */
 function shiftBy(a: number, sh: number, round: boolean): number {
-  if (sh >= 0) return a * 2 ** sh;
-  const k = -sh;
-  return round ? Math.floor((a + 2 ** (k - 1)) / 2 ** k) : Math.floor(a / 2 ** k);
+  if (sh >= 0) return a * POW2[sh];
+  return round ? roundingShiftRight(a, -sh) : shiftRight(a, -sh);
 }
 
 function laneOp(cpu: ArmCpu, op: number, a: number, b: number, acc: number, size: number, unsigned: boolean): number {

@@ -81,20 +81,36 @@ export function saturated(fp: FpSimdState): void {
   fp.fpscr = (fp.fpscr | FPSCR_QC) >>> 0;
 }
 
-/** Saturate `v` to the signed or unsigned range of an element of 2^size bytes, setting QC on clipping. */
+const SAT_MAX = [0x7f, 0x7fff, 0x7fffffff, 0, 0xff, 0xffff, 0xffffffff];
+const SAT_MIN = [-0x80, -0x8000, -0x80000000, 0, 0, 0, 0];
+
+/** Saturate `v` to the signed or unsigned range of an element of 2^size bytes (size <= 2), setting QC on clipping. */
 export function saturate(fp: FpSimdState, v: number, size: number, unsigned: boolean): number {
-  const bits = 8 << size;
-  const max = unsigned ? 2 ** bits - 1 : 2 ** (bits - 1) - 1;
-  const min = unsigned ? 0 : -(2 ** (bits - 1));
-  if (v > max) {
+  const k = unsigned ? size + 4 : size;
+  if (v > SAT_MAX[k]) {
     saturated(fp);
-    return max;
+    return SAT_MAX[k];
   }
-  if (v < min) {
+  if (v < SAT_MIN[k]) {
     saturated(fp);
-    return min;
+    return SAT_MIN[k];
   }
   return v;
+}
+
+/** 2^i for i in 0..129. */
+export const POW2 = new Float64Array(130).map((_, i) => 2 ** i);
+
+/** floor(a / 2^sh) for an integer lane value -2^31 <= a < 2^32 and sh >= 0. */
+export function shiftRight(a: number, sh: number): number {
+  if (sh > 31) return a < 0 ? -1 : 0;
+  return a < 0 ? a >> sh : a >>> sh;
+}
+
+/** (a + 2^(sh-1)) >> sh in unbounded precision, sh >= 1: the shift plus bit sh-1 of a. */
+export function roundingShiftRight(a: number, sh: number): number {
+  const round = sh > 32 ? (a < 0 ? 1 : 0) : (a >>> (sh - 1)) & 1;
+  return shiftRight(a, sh) + round;
 }
 
 /**

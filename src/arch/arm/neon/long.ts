@@ -14,7 +14,7 @@ import {
 } from "./int64.js";
 import { doublingMulHigh } from "./integer.js";
 import {
-  SCRATCH_M, SCRATCH_N, lane, lanesOf, saturate, saturated, scratch, setLane, stage,
+  POW2, SCRATCH_M, SCRATCH_N, lane, lanesOf, saturate, saturated, scratch, setLane, stage,
 } from "./lanes.js";
 
 const ADDL = 0, SUBL = 1, ADDW = 2, SUBW = 3, ABAL = 4, ABDL = 5, MLAL = 6, MLSL = 7, MULL = 8,
@@ -40,27 +40,31 @@ function longOp(cpu: ArmCpu, op: number, d: number, n: number, m: number, x: num
   if (size === 2) return longOp64(cpu, op, d, byScalar ? L.i32[m] : 0, x);
   const dBase = d * (4 >> size);
   const scalar = byScalar ? lane(L, size, unsigned, m) : 0; // read before any lane is written
+  // typed views for the narrow sources, wide N operand and wide destination (8 -> 16 or 16 -> 32 bits)
+  const src = size === 0 ? (unsigned ? scratch.u8 : scratch.i8) : unsigned ? scratch.u16 : scratch.i16;
+  const wideSrc = size === 0 ? (unsigned ? scratch.u16 : scratch.i16) : unsigned ? scratch.u32 : scratch.i32;
+  const dst = size === 0 ? (unsigned ? L.u16 : L.i16) : unsigned ? L.u32 : L.i32;
   for (let i = 0; i < count; i++) {
-    const a = wide ? lane(scratch, size + 1, unsigned, i) : lane(scratch, size, unsigned, i);
-    const b = byScalar ? scalar : lane(scratch, size, unsigned, mBase + i);
+    const a = wide ? wideSrc[i] : src[i];
+    const b = byScalar ? scalar : src[mBase + i];
     const k = dBase + i;
     let r: number;
     switch (op) {
       case ADDL: case ADDW: r = a + b; break;
       case SUBL: case SUBW: r = a - b; break;
-      case ABAL: r = lane(L, size + 1, unsigned, k) + Math.abs(a - b); break;
+      case ABAL: r = dst[k] + Math.abs(a - b); break;
       case ABDL: r = Math.abs(a - b); break;
-      case MLAL: r = lane(L, size + 1, unsigned, k) + a * b; break;
-      case MLSL: r = lane(L, size + 1, unsigned, k) - a * b; break;
+      case MLAL: r = dst[k] + a * b; break;
+      case MLSL: r = dst[k] - a * b; break;
       case MULL: r = a * b; break;
       case PMULL: r = polyMul16(a, b); break;
       default: {
         // VQDMULL / VQDMLAL / VQDMLSL (signed 16-bit sources)
         const p = saturate(fp, 2 * a * b, 2, false);
-        r = op === QDMULL ? p : saturate(fp, lane(L, 2, false, k) + (op === QDMLAL ? p : -p), 2, false);
+        r = op === QDMULL ? p : saturate(fp, dst[k] + (op === QDMLAL ? p : -p), 2, false);
       }
     }
-    setLane(L, size + 1, k, r);
+    dst[k] = r;
   }
 }
 
@@ -139,7 +143,7 @@ export const OP_VADDHN = defineExecutor((cpu, d, n, m, x) => {
     } else {
       const a = lane(scratch, size + 1, true, i), b = lane(scratch, size + 1, true, (16 >> (size + 1)) + i);
       const e = 8 << size;
-      r = Math.floor(((subtract ? a - b : a + b) + (round ? 2 ** (e - 1) : 0)) / 2 ** e);
+      r = Math.floor(((subtract ? a - b : a + b) + (round ? POW2[e - 1] : 0)) / POW2[e]);
     }
     setLane(L, size, d * (8 >> size) + i, r);
   }

@@ -11,7 +11,9 @@
 import type { ArmCpu } from "../cpu.js";
 import { defineExecutor } from "../executors.js";
 import { R, add64, qshl64, rshr64, shl64, shr64, toNumber } from "./int64.js";
-import { SCRATCH_N, lane, lanesOf, saturate, saturated, scratch, setLane, stage } from "./lanes.js";
+import {
+  POW2, SCRATCH_N, lane, lanesOf, roundingShiftRight, saturate, saturated, scratch, setLane, shiftRight, stage,
+} from "./lanes.js";
 
 const SHR = 0, SRA = 1, RSHR = 2, RSRA = 3, SRI = 4, SHL = 5, SLI = 6, QSHL = 7, QSHLU = 8;
 
@@ -22,26 +24,22 @@ function shiftImm(cpu: ArmCpu, op: number, d: number, m: number, sh: number, x: 
   const per = 8 >> size;
   const count = (x & 4) !== 0 ? 2 * per : per;
   const e = 8 << size;
-  const ones = 2 ** e - 1;
+  const ones = POW2[e] - 1;
   const signedIn = op === QSHLU || (!unsigned && op !== SRI && op !== SLI);
   for (let i = 0; i < count; i++) {
     const a = lane(L, size, !signedIn, m * per + i);
     const k = d * per + i;
     let r: number;
     switch (op) {
-      case SHR: r = Math.floor(a / 2 ** sh); break;
-      case SRA: r = lane(L, size, true, k) + Math.floor(a / 2 ** sh); break;
-      case RSHR: r = Math.floor((a + 2 ** (sh - 1)) / 2 ** sh); break;
-      case RSRA: r = lane(L, size, true, k) + Math.floor((a + 2 ** (sh - 1)) / 2 ** sh); break;
-      case SRI: {
-        const mask = Math.floor(ones / 2 ** sh);
-        r = (lane(L, size, true, k) & ~mask) | Math.floor(a / 2 ** sh);
-        break;
-      }
-      case SHL: r = a * 2 ** sh; break;
+      case SHR: r = shiftRight(a, sh); break;
+      case SRA: r = lane(L, size, true, k) + shiftRight(a, sh); break;
+      case RSHR: r = roundingShiftRight(a, sh); break;
+      case RSRA: r = lane(L, size, true, k) + roundingShiftRight(a, sh); break;
+      case SRI: r = (lane(L, size, true, k) & ~shiftRight(ones, sh)) | shiftRight(a, sh); break;
+      case SHL: r = a * POW2[sh]; break;
       case SLI: r = (lane(L, size, true, k) & ~(ones << sh)) | (a << sh); break;
-      case QSHL: r = saturate(fp, a * 2 ** sh, size, unsigned); break;
-      default: r = saturate(fp, a * 2 ** sh, size, true); break; // QSHLU: signed in, unsigned out
+      case QSHL: r = saturate(fp, a * POW2[sh], size, unsigned); break;
+      default: r = saturate(fp, a * POW2[sh], size, true); break; // QSHLU: signed in, unsigned out
     }
     setLane(L, size, k, r);
   }
@@ -114,7 +112,7 @@ function narrow(cpu: ArmCpu, mode: number, d: number, m: number, sh: number, siz
       v = (mode & SATURATE) !== 0 ? toNumber(R.hi, R.lo, !signedIn) : R.lo;
     } else {
       const a = lane(scratch, size + 1, !signedIn, i);
-      v = round ? Math.floor((a + 2 ** (sh - 1)) / 2 ** sh) : Math.floor(a / 2 ** sh);
+      v = round ? roundingShiftRight(a, sh) : shiftRight(a, sh);
     }
     if ((mode & SATURATE) !== 0) v = saturate(fp, v, size, unsignedOut);
     setLane(L, size, d * (8 >> size) + i, v);
@@ -152,6 +150,6 @@ export const OP_VSHLL = defineExecutor((cpu, d, m, sh, x) => {
       shl64(unsigned ? 0 : a >> 31, a, sh);
       w[2 * (d + i)] = R.lo;
       w[2 * (d + i) + 1] = R.hi;
-    } else setLane(L, size + 1, d * (4 >> size) + i, a * 2 ** sh);
+    } else setLane(L, size + 1, d * (4 >> size) + i, a * POW2[sh]);
   }
 });
