@@ -37,10 +37,18 @@ export class LaneViews {
 }
 
 let bound: LaneViews = new LaneViews(new ArrayBuffer(256));
+const byBuffer = new WeakMap<ArrayBuffer, LaneViews>();
 
-/** The lane views of `fp` (rebuilt only when a different register file is used). */
+/** The lane views of `fp`: the last register file's are kept at hand, others made once each. */
 export function lanesOf(fp: FpSimdState): LaneViews {
-  if (bound.buffer !== fp.buffer) bound = new LaneViews(fp.buffer);
+  if (bound.buffer !== fp.buffer) {
+    let views = byBuffer.get(fp.buffer);
+    if (views === undefined) {
+      views = new LaneViews(fp.buffer);
+      byBuffer.set(fp.buffer, views);
+    }
+    bound = views;
+  }
   return bound;
 }
 

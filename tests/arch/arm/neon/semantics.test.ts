@@ -13,6 +13,10 @@ import { ACCESS_READ, ACCESS_WRITE } from "../../../../src/arch/arm/memory.js";
 import { FSR_ALIGNMENT } from "../../../../src/arch/arm/stop.js";
 import { recipEstimate, rsqrtEstimate, unsignedRecipEstimate } from "../../../../src/arch/arm/neon/estimate.js";
 import { DATA_BASE, FlatMemory, run } from "../core/harness.js";
+import { Decoded } from "../../../../src/arch/arm/decode/pattern.js";
+import { EXECUTORS } from "../../../../src/arch/arm/executors.js";
+import { FpSimdState } from "../../../../src/arch/arm/fp-simd.js";
+import { vfpDecoder } from "../../../../src/arch/arm/vfp/decode.js";
 
 const data = `ldr r0, =${DATA_BASE}\n`;
 const QC = 0x08000000;
@@ -138,4 +142,15 @@ test("estimate functions match the ARM ARM formulas at the range ends", () => {
   // lower range a = 128: sqrt(512/128.5) * 256 + 0.5 = 511.5 -> 511
   assert.equal(rsqrtEstimate(128, true), 511);
   assert.equal(unsignedRecipEstimate(0x7fffffff), 0xffffffff);
+});
+
+test("with Advanced SIMD present, MVFR1 reads 0x11111111 and MVFR0 0x10110222 at PL1 (Cortex-A15)", () => {
+  const out = new Decoded();
+  const cpu = { mode: 0x13, fp: new FpSimdState(), regs: new Int32Array(16) };
+  // VMRS r0, MVFR1 (A32 0xeef60a10) and VMRS r1, MVFR0 (0xeef71a10)
+  for (const [word, rt, want] of [[0xeef60a10, 0, 0x11111111], [0xeef71a10, 1, 0x10110222]] as const) {
+    assert.ok(vfpDecoder.decode(word | 0, false, out));
+    EXECUTORS[out.op](cpu as never, out.a, out.b, out.c, out.d);
+    assert.equal(cpu.regs[rt] >>> 0, want);
+  }
 });
