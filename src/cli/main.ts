@@ -26,6 +26,7 @@ const versionCommand: Command = {
 /** Loaded lazily so that `tskvm --help` stays fast and one broken command cannot break the others. */
 const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<Command> }> = [
   { name: "version", summary: versionCommand.summary, load: async () => versionCommand },
+  { name: "info", summary: "show the emulated KVM host: API version, capabilities", load: async () => (await import("./commands/info.js")).infoCommand },
   { name: "user", summary: "run a static ARM Linux program (user-mode emulation)", load: async () => (await import("./commands/user.js")).userCommand },
 ];
 
