@@ -79,7 +79,11 @@ out.push("vmov.i32 q0, #0x12", "vmov.i32 d0, #0x3400", "vmov.i32 q0, #0x560000",
   "vmov.i16 q0, #0x9a", "vmov.i16 d0, #0xbc00", "vmov.i32 q0, #0x12ff", "vmov.i32 q0, #0x12ffff", "vmov.i8 q0, #0xab",
   "vmov.i64 q0, #0xff00ff0000ff00ff", "vmov.f32 q0, #1.5", "vmov.f32 d0, #-0.1875", "vmvn.i32 q0, #0x12",
   "vmvn.i16 d0, #0xab00", "vmvn.i32 q0, #0xab0000", "vmvn.i32 q0, #0xabffff", "vorr.i32 q0, #0x1200", "vorr.i16 d0, #0x34",
-  "vbic.i32 q0, #0xff000000", "vbic.i16 q0, #0x5600");
+  "vbic.i32 q0, #0xff000000", "vbic.i16 q0, #0x5600",
+  // the remaining cmode/op combinations
+  "vorr.i32 q0, #0x12", "vorr.i32 d0, #0x120000", "vorr.i32 q0, #0x12000000", "vorr.i16 q0, #0x1200",
+  "vbic.i32 q0, #0x12", "vbic.i32 d0, #0x1200", "vbic.i32 q0, #0x120000", "vbic.i16 d0, #0x12",
+  "vmvn.i32 q0, #0x1200", "vmvn.i32 d0, #0x12000000", "vmvn.i16 q0, #0x12", "vmvn.i32 q0, #0x12ff");
 
 // ---- three registers of different lengths
 each(SU, (t) => [`vaddl.${t} q0, d2, d4`, `vaddw.${t} q0, q1, d4`, `vsubl.${t} q0, d2, d4`, `vsubw.${t} q0, q1, d4`,
