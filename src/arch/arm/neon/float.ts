@@ -116,11 +116,39 @@ function sub(a: number, b: number, fpscr: number): number {
 function mul(a: number, b: number, fpscr: number): number {
   if (normal(a) && normal(b)) {
     const p = valueOf(a) * valueOf(b); // exact: 48 significant bits
-    const rounded = Math.fround(p);
-    const r = finish(rounded, rounded === p);
-    if (r !== -1) return r;
+    // tininess is judged on the exact value (before rounding): a tiny p flushes even if it rounds up
+    if (Math.abs(p) >= MIN_NORMAL) {
+      const rounded = Math.fround(p);
+      const r = finish(rounded, rounded === p);
+      if (r !== -1) return r;
+    }
   }
   return vmul32(a, b, fpscr);
+}
+/**
+ * FPMulAdd (fused): the product is exact in double precision, TwoSum gives the addition exactly as
+ * s + err; s rounded to single is right unless s lies exactly halfway between two singles while
+ * err != 0, in which case the exact value is on err's side of the midpoint.
+ */
+function fma(c: number, a: number, b: number, fpscr: number): number {
+  if (normal(a) && normal(b) && normal(c)) {
+    const p = valueOf(a) * valueOf(b), z = valueOf(c);
+    const s = p + z;
+    const bb = s - p;
+    const err = p - (s - bb) + (z - bb);
+    // |s| > MIN_NORMAL (strictly) guarantees the exact value is not tiny
+    if (Math.abs(s) > MIN_NORMAL) {
+      let rounded = Math.fround(s);
+      if (err !== 0) {
+        const d = s - rounded;
+        const other = rounded + 2 * d; // the other neighbour when s is a midpoint
+        if (d !== 0 && Math.fround(other) === other && err > 0 === other > rounded) rounded = other;
+      }
+      const r = finish(rounded, err === 0 && rounded === s);
+      if (r !== -1) return r;
+    }
+  }
+  return vfma32(c, a, b, fpscr);
 }
 
 const ADD = 0, SUB = 1, ABD = 2, MUL = 3, MLA = 4, MLS = 5, FMA = 6, FMS = 7, CEQ = 8, CGE = 9, CGT = 10,
@@ -134,8 +162,8 @@ function laneOp(op: number, a: number, b: number, c: number, fpscr: number): num
     case MUL: return mul(a, b, fpscr);
     case MLA: return add(c, mul(a, b, fpscr), fpscr);
     case MLS: return sub(c, mul(a, b, fpscr), fpscr);
-    case FMA: return vfma32(c, a, b, fpscr);
-    case FMS: return vfma32(c, (a ^ SIGN) >>> 0, b, fpscr);
+    case FMA: return fma(c, a, b, fpscr);
+    case FMS: return fma(c, (a ^ SIGN) >>> 0, b, fpscr);
     case CEQ: case CGE: case CGT: return compare(a, b, op, fpscr);
     case ACGE: return compare(a & 0x7fffffff, b & 0x7fffffff, CGE, fpscr);
     case ACGT: return compare(a & 0x7fffffff, b & 0x7fffffff, CGT, fpscr);

@@ -154,3 +154,21 @@ test("with Advanced SIMD present, MVFR1 reads 0x11111111 and MVFR0 0x10110222 at
     assert.equal(cpu.regs[rt] >>> 0, want);
   }
 });
+
+test("single-precision fast paths respect tininess before rounding and midpoint ties of fused results", () => {
+  // 2^-63 * (2^-64 * (2 - 2^-23)) = 2^-126 * (1 - 2^-24): rounds to 2^-126, but is tiny before rounding,
+  // so the standard FPSCR (FZ) flushes it to +0 with Underflow (no Inexact)
+  const { cpu } = run(
+    "mov r1, #0x20000000\nvdup.32 d0, r1\nmovw r2, #0xffff\nmovt r2, #0x1f7f\nvdup.32 d1, r2\nmov r3, #0\nvmsr fpscr, r3\n" +
+      "vmul.f32 d2, d0, d1\nvmrs r4, fpscr\n" +
+      // fused: 1 + (1 + 2^-23) * 2^-24 = 1 + 2^-24 + 2^-47: just above the midpoint 1 + 2^-24 -> 1 + 2^-23
+      "vmov.f32 d4, #1.0\nmovw r5, #0x0001\nmovt r5, #0x3f80\nvdup.32 d5, r5\nmov r6, #0x33800000\nvdup.32 d6, r6\n" +
+      "vfma.f32 d4, d5, d6\n" +
+      // and 1 + (1 - 2^-24) * 2^-24 is just below it -> 1.0
+      "vmov.f32 d7, #1.0\nmovw r7, #0xffff\nmovt r7, #0x3f7f\nvdup.32 d8, r7\nvfma.f32 d7, d8, d6\nsvc #0",
+  );
+  assert.deepEqual([cpu.fp.w[4], cpu.fp.w[5]], [0, 0]);
+  assert.equal(cpu.regs[4] & 0x1f, 0x08); // UFC only
+  assert.equal(cpu.fp.w[8], 0x3f800001);
+  assert.equal(cpu.fp.w[14], 0x3f800000);
+});
