@@ -172,3 +172,22 @@ test("single-precision fast paths respect tininess before rounding and midpoint 
   assert.equal(cpu.fp.w[8], 0x3f800001);
   assert.equal(cpu.fp.w[14], 0x3f800000);
 });
+
+test("big-endian data (SETEND BE): elements are loaded and stored in their own size's byte order", () => {
+  const mem = new FlatMemory();
+  for (let i = 0; i < 32; i++) mem.bytes[DATA_BASE + i] = i;
+  const { cpu } = run(
+    data + "setend be\nvld1.16 {d0}, [r0]\nvld1.64 {d1}, [r0]\nvld2.8 {d2, d3}, [r0]\nadd r1, r0, #16\nvst1.32 {d0}, [r1]\n" +
+      "setend le\nsvc #0\n.ltorg",
+    { memory: mem },
+  );
+  const w = cpu.fp.w;
+  // halfwords 0x0001, 0x0203, 0x0405, 0x0607 -> little-endian register file words
+  assert.deepEqual([w[0], w[1]], [0x02030001, 0x06070405]);
+  // the doubleword 0x0001020304050607
+  assert.deepEqual([w[2], w[3]], [0x04050607, 0x00010203]);
+  // bytes have no order: de-interleaved as in little-endian
+  assert.deepEqual([w[4], w[5]], [0x06040200, 0x0e0c0a08]);
+  // words of d0 stored big-endian: 0x02030001 -> 02 03 00 01
+  assert.deepEqual([...mem.bytes.subarray(DATA_BASE + 16, DATA_BASE + 24)], [2, 3, 0, 1, 6, 7, 4, 5]);
+});
