@@ -15,8 +15,15 @@
  * Flags are kept separately: N is the sign of `nf`, Z is `zf === 0`, C is `cf` (0/1), V is `vf`
  * (0/1), Q is `qf`, GE is `ge` (4 bits), and the Thumb IT state is `itstate` (ITSTATE[7:0]).
  *
- * Privileged state slots in later: `mode` (today always User), exception entry as a method on this
- * class, and VA -> PA translation in `ArmMmu.translate`.
+ * Privileged state (exceptions.ts): `mode` is CPSR.M and `regs` is always the current mode's view;
+ * the other modes' banked registers and every SPSR live in `banked` (struct kvm_regs layout). With
+ * `systemMode` off (tskvm user) the core is a PL0 process: SVC, UNDEFINED and aborts stop `run`.
+ * With it on (KVM, bare metal) `run` takes them as exceptions inside the guest, takes IRQ/FIQ from
+ * `setIrqLine`/`setFiqLine` at instruction boundaries, and stops only for HVC/SMC at PL1 (PC past
+ * the instruction: the layer above implements PSCI and resumes), WFI/WFE with no interrupt pending,
+ * I/O and the budget. Executors that change the mode, the interrupt masks or take an exception
+ * return signal an internal STOP_EVENT, which ends translated blocks; the run loop then checks for
+ * interrupts and continues.
  *
  * Code written by anything other than this core's stores (a syscall filling a buffer, the loader,
  * another vCPU) must be reported with `invalidateCode(pa, length)`.
@@ -34,7 +41,20 @@ import "./vfp/decode.js"; // registers the VFP decoder for the CP10/CP11 encodin
 import type { PhysicalMemoryPort } from "./memory.js";
 import { ArmMmu, type CodeWriteListener } from "./mmu.js";
 import { translateBlock } from "./jit/translate.js";
-import { GUEST_STOP, STOP_BUDGET, STOP_NONE, STOP_SVC, StopInfo } from "./stop.js";
+import {
+  GUEST_STOP, STOP_BKPT, STOP_BUDGET, STOP_DATA_ABORT, STOP_HVC, STOP_NONE, STOP_PREFETCH_ABORT, STOP_SMC, STOP_SVC,
+  STOP_UNDEFINED, STOP_WFE, STOP_WFI, StopInfo, FAULT_DEBUG,
+} from "./stop.js";
+import { Cp15State } from "./cp15/state.js";
+import type { Cp15Model } from "./cp15/model.js";
+import { CORTEX_A15 } from "./cp15/cortex-a15.js";
+import { CORTEX_A7 } from "./cp15/cortex-a7.js";
+import { resetCp15 } from "./cp15/table.js";
+import { GenericTimer, hostCounter } from "./timer.js";
+import {
+  AIF_A, AIF_F, AIF_I, MODE_ABT, MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_UND, NO_ITSTATE, VECTOR_DATA_ABORT, VECTOR_FIQ,
+  VECTOR_IRQ, VECTOR_PREFETCH_ABORT, VECTOR_SVC, VECTOR_UNDEFINED, abortFsr, enterException, isValidMode, switchMode,
+} from "./exceptions.js";
 
 export {
   STOP_NONE, STOP_BUDGET, STOP_SVC, STOP_UNDEFINED, STOP_BKPT, STOP_DATA_ABORT, STOP_PREFETCH_ABORT,
@@ -42,16 +62,33 @@ export {
 } from "./stop.js";
 
 export type ArmModel = "cortex-a15" | "cortex-a7";
-export const MODE_USR = 0x10;
+export { MODE_USR, MODE_FIQ, MODE_IRQ, MODE_SVC, MODE_ABT, MODE_UND, MODE_SYS } from "./exceptions.js";
+import { MODE_USR } from "./exceptions.js";
+
+/**
+ * @internal Stop reason an executor signals after changing the mode, the interrupt masks or the
+ * instruction stream's privilege (MSR/CPS, exception return): ends translated blocks; `run`
+ * re-checks interrupts and continues. Never returned by `run`.
+ */
+export const STOP_EVENT = 100;
 
 const ITLB_SIZE = 64;
 
 export interface ArmCpuOptions {
   memory: PhysicalMemoryPort;
   model?: ArmModel;
-  /** CNTVCT source (ticks at `counterFrequency`); default: host monotonic clock. */
+  /** Physical count source (ticks at `counterFrequency`); default: host monotonic clock. */
   readCounter?: () => number;
+  /** CNTFRQ; default 24 MHz. */
   counterFrequency?: number;
+  /**
+   * Deterministic counter: the count advances by this many ticks per retired instruction (counted at
+   * the end of each `run` call), instead of following host time. Ignored when `readCounter` is given.
+   */
+  ticksPerInstruction?: number;
+  /** vCPU index (MPIDR affinity, L2CTLR) and the VM's vCPU count at reset; default 0 and 1. */
+  vcpuId?: number;
+  vcpuCount?: number;
   /**
    * Translate a block once the run loop has reached its start this many times (default
    * DEFAULT_TRANSLATE_THRESHOLD); 1 translates everything on first use, Infinity never translates.
@@ -79,10 +116,22 @@ export class ArmCpu implements CodeWriteListener {
   /** CPSR.E: big-endian data accesses. */
   bigEndian = false;
   mode = MODE_USR;
-  /** CPSR.A, I, F (bits 8..6), kept for the privileged half. */
+  /** CPSR.A, I, F (bits 8..6). */
   aif = 0;
-  tpidrurw = 0;
-  tpidruro = 0;
+  /** Banked registers of the other modes and all SPSRs, in struct kvm_regs layout (exceptions.ts). */
+  readonly banked = new Int32Array(38);
+  /** Take exceptions inside the guest (KVM, bare metal) instead of stopping `run` (tskvm user). */
+  systemMode = false;
+  readonly cp15 = new Cp15State();
+  readonly cp15Model: Cp15Model;
+  readonly timer: GenericTimer;
+  vcpuId: number;
+  vcpuCount: number;
+  /** IRQ and FIQ input levels (driven by the interrupt controller above). */
+  irqLine = false;
+  fiqLine = false;
+  /** @internal ITSTATE an exception return restored (NO_ITSTATE: none), applied by `run`. */
+  eventItstate = NO_ITSTATE;
   /** Instructions retired (a double). */
   retired = 0;
   readonly counterFrequency: number;
@@ -125,8 +174,13 @@ export class ArmCpu implements CodeWriteListener {
     this.mmu = new ArmMmu(options.memory, this.stopInfo, this);
     this.counterFrequency = options.counterFrequency ?? 24_000_000;
     this.translateThreshold = options.translateThreshold ?? DEFAULT_TRANSLATE_THRESHOLD;
-    const f = this.counterFrequency;
-    this.readCounter = options.readCounter ?? (() => Math.floor((performance.now() * f) / 1000));
+    const f = this.counterFrequency, tpi = options.ticksPerInstruction;
+    this.readCounter = options.readCounter ?? (tpi !== undefined ? () => this.retired * tpi : hostCounter(f));
+    this.timer = new GenericTimer(f, this.readCounter);
+    this.cp15Model = this.model === "cortex-a7" ? CORTEX_A7 : CORTEX_A15;
+    this.vcpuId = options.vcpuId ?? 0;
+    this.vcpuCount = options.vcpuCount ?? 1;
+    this.cp15.cntkctl = 3; // a PL0 process (tskvm user) reads both counters, as Linux sets up
     this.codePage = new CodePage(new DataView(new ArrayBuffer(8)), 0, -1, false);
     this.itlbPage = new Array<CodePage>(ITLB_SIZE).fill(this.codePage);
   }
@@ -140,6 +194,20 @@ export class ArmCpu implements CodeWriteListener {
   set pc(v: number) {
     this.setThumb((v & 1) !== 0);
     this.regs[15] = v & ~1;
+  }
+
+  /** TPIDRURW / TPIDRURO (CP15 c13), as the user-mode layer sets them. */
+  get tpidrurw(): number {
+    return this.cp15.tpidrurw;
+  }
+  set tpidrurw(v: number) {
+    this.cp15.tpidrurw = v >>> 0;
+  }
+  get tpidruro(): number {
+    return this.cp15.tpidruro;
+  }
+  set tpidruro(v: number) {
+    this.cp15.tpidruro = v >>> 0;
   }
 
   get cpsr(): number {
@@ -157,7 +225,45 @@ export class ArmCpu implements CodeWriteListener {
     this.mmu.littleEndian = !this.bigEndian;
     this.aif = (v >>> 6) & 7;
     this.setThumb((v & (1 << 5)) !== 0);
-    this.mode = v & 0x1f;
+    const mode = v & 0x1f;
+    if (isValidMode(mode)) switchMode(this, mode);
+  }
+
+  setBigEndian(be: boolean): void {
+    this.bigEndian = be;
+    this.mmu.littleEndian = !be;
+  }
+
+  /** PL0 <-> PL1: instruction-side page map entries carry the old privilege's permission checks. */
+  privilegeChanged(): void {
+    this.flushCodeMap();
+  }
+
+  /** @internal Signal STOP_EVENT (see its comment); `itstate` >= 0 is re-applied after the instruction. */
+  signalStateChange(itstate: number): void {
+    this.eventItstate = itstate;
+    this.stopInfo.reason = STOP_EVENT;
+  }
+
+  /** Architectural reset (§7): registers and SPSRs 0, CPSR 0x1D3 (SVC, A/I/F masked), CP15 reset values, timers' CTL 0. */
+  reset(): void {
+    this.cpsr = 0x1d3;
+    this.regs.fill(0);
+    this.banked.fill(0);
+    resetCp15(this);
+    this.timer.reset();
+    this.itstate = 0;
+    this.setBigEndian(false);
+    this.exclusiveAddress = -1;
+    this.flushTlb();
+  }
+
+  /** Level of the IRQ input (level-sensitive: the exception is taken while it is high and CPSR.I is clear). */
+  setIrqLine(level: boolean): void {
+    this.irqLine = level;
+  }
+  setFiqLine(level: boolean): void {
+    this.fiqLine = level;
   }
 
   /** MSR APSR: the NZCVQ flags and/or the GE bits. */
@@ -286,6 +392,11 @@ export class ArmCpu implements CodeWriteListener {
   /** Drop all translations (TLBs and the instruction-side page map). */
   flushTlb(): void {
     this.mmu.flush();
+    this.flushCodeMap();
+  }
+
+  /** Drop the instruction-side virtual page map (decoded code stays, keyed by physical page). */
+  flushCodeMap(): void {
     this.codeVpn = -1;
     this.itlbKey.fill(-1);
   }
@@ -357,10 +468,74 @@ export class ArmCpu implements CodeWriteListener {
     info.reason = STOP_NONE;
     if (this.mmu.sync()) this.flushTlb();
     this.pcCur = this.regs[15] & (this.thumb ? ~1 : ~3);
-    this.retired += this.execute(budget);
+    let n = 0;
+    for (;;) {
+      if (this.systemMode) this.takeInterrupt();
+      n += this.execute(budget - n);
+      const reason = info.reason;
+      if (reason === STOP_NONE) break;
+      if (reason === STOP_EVENT) {
+        if (this.eventItstate !== NO_ITSTATE) this.itstate = this.eventItstate;
+        this.eventItstate = NO_ITSTATE;
+      } else if (!this.systemMode || !this.takeStop(reason)) break;
+      info.reason = STOP_NONE;
+      if (n >= budget) break;
+    }
+    this.retired += n;
     this.regs[15] = this.pcCur;
     if (info.reason === STOP_NONE) info.reason = STOP_BUDGET;
     return info.reason;
+  }
+
+  /** Take a pending, unmasked FIQ or IRQ at the boundary before `pcCur`. */
+  private takeInterrupt(): void {
+    if (this.fiqLine && (this.aif & AIF_F) === 0) {
+      enterException(this, MODE_FIQ, VECTOR_FIQ, (this.pcCur + 4) | 0, AIF_A | AIF_I | AIF_F);
+    } else if (this.irqLine && (this.aif & AIF_I) === 0) {
+      enterException(this, MODE_IRQ, VECTOR_IRQ, (this.pcCur + 4) | 0, AIF_A | AIF_I);
+    }
+  }
+
+  /**
+   * System mode: turn a stop into the guest's exception (true: keep running) or leave it for the
+   * layer above (false). `pcCur` is the instruction (SVC: the next one).
+   */
+  private takeStop(reason: number): boolean {
+    const info = this.stopInfo, pc = this.pcCur, cp = this.cp15;
+    switch (reason) {
+      case STOP_UNDEFINED:
+        enterException(this, MODE_UND, VECTOR_UNDEFINED, (pc + (this.thumb ? 2 : 4)) | 0, AIF_I);
+        return true;
+      case STOP_SVC:
+        enterException(this, MODE_SVC, VECTOR_SVC, pc, AIF_I);
+        return true;
+      case STOP_BKPT:
+        info.faultType = FAULT_DEBUG;
+        info.faultLevel = 0;
+        info.faultLong = (cp.ttbcr & 0x80000000) !== 0;
+        info.access = 0;
+        cp.ifsr = abortFsr(info) & ~(1 << 11);
+        enterException(this, MODE_ABT, VECTOR_PREFETCH_ABORT, (pc + 4) | 0, AIF_A | AIF_I);
+        return true;
+      case STOP_PREFETCH_ABORT:
+        cp.ifsr = abortFsr(info) & ~(1 << 11);
+        cp.ifar = info.address >>> 0;
+        enterException(this, MODE_ABT, VECTOR_PREFETCH_ABORT, (pc + 4) | 0, AIF_A | AIF_I);
+        return true;
+      case STOP_DATA_ABORT:
+        cp.dfsr = abortFsr(info);
+        cp.dfar = info.address >>> 0;
+        enterException(this, MODE_ABT, VECTOR_DATA_ABORT, (pc + 8) | 0, AIF_A | AIF_I);
+        return true;
+      case STOP_WFI:
+      case STOP_WFE:
+        // a pending interrupt wakes WFI even while masked (ARM ARM B1.8.13)
+        return this.irqLine || this.fiqLine;
+      case STOP_HVC:
+      case STOP_SMC:
+      default:
+        return false;
+    }
   }
 
   /** The run loop proper; returns the number of instructions retired. */

@@ -3,7 +3,7 @@
  * Patterns are listed most specific first inside each group; unmatched words are UNDEFINED.
  */
 import {
-  OP_ADR, OP_DP_IMM, OP_DP_REG, OP_DP_RSR, OP_MOVT, OP_MOVW, armExpandImm, armExpandImmCarry,
+  DP_SUB, OP_ADR, OP_DP_IMM, OP_DP_REG, OP_DP_RSR, OP_MOVT, OP_MOVW, armExpandImm, armExpandImmCarry,
   immShiftAmount, immShiftType, packDp,
 } from "../exec/alu.js";
 import { OP_B, OP_BL, OP_BLX_IMM, OP_BLX_REG, OP_BX } from "../exec/branch.js";
@@ -21,10 +21,13 @@ import {
   MUL_UMLAL, MUL_UMULL, MUL_USADA8, OP_MUL, OP_MUL_LONG, packMul,
 } from "../exec/multiply.js";
 import {
-  OP_BKPT, OP_CLREX, OP_MCR15, OP_MRC15, OP_MRRC15, OP_MRS, OP_MSR_IMM, OP_MSR_REG, OP_NOP, OP_SETEND,
+  OP_BKPT, OP_CLREX, OP_CP14, OP_HVC, OP_MCR15, OP_MCRR15, OP_MRC15, OP_MRRC15, OP_MRS, OP_NOP, OP_SETEND, OP_SMC,
   OP_SVC, OP_WFE, OP_WFI, cp15Key,
 } from "../exec/system.js";
 import { decodeFpSimd } from "../fp-simd.js";
+import {
+  OP_BANKED, OP_CPS, OP_DP_RETURN, OP_LDM_STM_USER, OP_MRS_PSR, OP_MSR_PSR, OP_RFE, OP_SRS,
+} from "../exec/privileged.js";
 import { OP_UNDEFINED } from "../exec/system.js";
 import { DecodeTable, type Build, type Decoded, type Fields } from "./pattern.js";
 
@@ -50,11 +53,23 @@ function extraKind(l: number, op2: number): number {
   return l ? LS_LDRSH : LS_STRD;
 }
 
+/** Data-processing with S = 1 and Rd = PC (not TST/TEQ/CMP/CMN): an exception return. */
+const isTest = (op: number): boolean => op >= 8 && op <= 11;
+const dpReturnImm = (f: Fields, o: Decoded) => (isTest(f.o) ? false : o.set(OP_DP_RETURN, f.o | (f.n << 4), armExpandImm(f.i)));
+const dpReturnReg = (f: Fields, o: Decoded) =>
+  isTest(f.o) ? false : o.set(OP_DP_RETURN, f.o | (f.n << 4) | 0x100, f.m, immShiftType(f.t, f.i), immShiftAmount(f.t, f.i));
+
 const conditional = new DecodeTable(20)
+  // ---- exception returns: SUBS PC, LR / MOVS PC, LR and the other data-processing forms, ERET
+  .add("cccc 001o ooo1 nnnn 1111 iiii iiii iiii", dpReturnImm)
+  .add("cccc 000o ooo1 nnnn 1111 iiii itt0 mmmm", dpReturnReg)
+  .add("cccc 0001 0110 0000 0000 0000 0110 1110", (_f, o) => o.set(OP_DP_RETURN, DP_SUB | (14 << 4), 0)) // ERET
+  .add("cccc 0001 0100 iiii iiii iiii 0111 jjjj", (f, o, w) => (f.c !== 14 ? undef(f, o, w) : o.set(OP_HVC, (f.i << 4) | f.j)))
+  .add("cccc 0001 0110 0000 0000 0000 0111 iiii", (f, o) => o.set(OP_SMC, f.i))
   // ---- data processing (immediate) and its special cases
   .add("cccc 0011 0010 0000 ---- ---- hhhh hhhh", (f, o) => hint(o, f.h))
   .add("cccc 0011 0R10 mmmm ---- iiii iiii iiii", (f, o) =>
-    f.R === 0 && f.m !== 0 ? o.set(OP_MSR_IMM, armExpandImm(f.i), f.m >> 2) : false)
+    f.m !== 0 ? o.set(OP_MSR_PSR, armExpandImm(f.i), f.m | (f.R << 4) | 32) : false)
   .add("cccc 0011 0000 iiii dddd jjjj jjjj jjjj", (f, o) => o.set(OP_MOVW, f.d, (f.i << 12) | f.j))
   .add("cccc 0011 0100 iiii dddd jjjj jjjj jjjj", (f, o) => o.set(OP_MOVT, f.d, (f.i << 12) | f.j))
   .add("cccc 0011 0--0 ---- ---- ---- ---- ----", undef)
@@ -88,8 +103,10 @@ const conditional = new DecodeTable(20)
     return o.set(OP_LS_IMM, packLs(kind, f.t, f.n, f.P, f.U, f.W, (f.t + 1) & 15), (f.i << 4) | f.j);
   })
   // ---- miscellaneous (op 10xx0, bit 7 = 0) and halfword multiplies (bit 7 = 1, bit 4 = 0)
-  .add("cccc 0001 0R00 ---- dddd ---- 0000 ----", (f, o) => (f.R === 0 ? o.set(OP_MRS, f.d) : false))
-  .add("cccc 0001 0R10 mm-- ---- ---- 0000 nnnn", (f, o) => (f.R === 0 && f.m !== 0 ? o.set(OP_MSR_REG, f.n, f.m) : false))
+  .add("cccc 0001 0R00 mmmm dddd 001M 0000 0000", (f, o) => o.set(OP_BANKED, f.d, (f.M << 4) | f.m | (f.R << 5), 0))
+  .add("cccc 0001 0R00 ---- dddd ---- 0000 ----", (f, o) => (f.R === 0 ? o.set(OP_MRS, f.d) : o.set(OP_MRS_PSR, f.d, 1)))
+  .add("cccc 0001 0R10 mmmm ---- 001M 0000 nnnn", (f, o) => o.set(OP_BANKED, f.n, (f.M << 4) | f.m | (f.R << 5), 1))
+  .add("cccc 0001 0R10 mmmm ---- ---- 0000 nnnn", (f, o) => (f.m !== 0 ? o.set(OP_MSR_PSR, f.n, f.m | (f.R << 4)) : false))
   .add("cccc 0001 0010 ---- ---- ---- 0001 mmmm", (f, o) => o.set(OP_BX, f.m))
   .add("cccc 0001 0010 ---- ---- ---- 0010 mmmm", (f, o) => o.set(OP_BX, f.m)) // BXJ: trivial Jazelle
   .add("cccc 0001 0010 ---- ---- ---- 0011 mmmm", (f, o) => o.set(OP_BLX_REG, f.m))
@@ -148,6 +165,8 @@ const conditional = new DecodeTable(20)
     o.set(OP_LS_REG, packLs(f.l ? (f.B ? LS_LDRB : LS_LDR) : f.B ? LS_STRB : LS_STR, f.t, f.n, f.P, f.U, f.W), f.m,
       immShiftType(f.s, f.i), immShiftAmount(f.s, f.i)))
   // ---- branch, block transfer (the S bit forms are privileged)
+  .add("cccc 100P U1Wl nnnn rrrr rrrr rrrr rrrr", (f, o) =>
+    f.r === 0 ? false : o.set(OP_LDM_STM_USER, f.n | (f.W << 4) | (((f.P << 1) | f.U) << 5) | (f.l << 7), f.r))
   .add("cccc 100P U0Wl nnnn rrrr rrrr rrrr rrrr", (f, o) =>
     f.r === 0 ? false : o.set(OP_LDM_STM, f.n | (f.W << 4) | (((f.P << 1) | f.U) << 5) | (f.l << 7), f.r))
   .add("cccc 1010 iiii iiii iiii iiii iiii iiii", (f, o) => o.set(OP_B, (f.i << 8) >> 6))
@@ -158,11 +177,19 @@ const conditional = new DecodeTable(20)
   .add("cccc 1110 ooo1 nnnn tttt 1111 ppp1 mmmm", (f, o) => o.set(OP_MRC15, cp15Key(f.o, f.n, f.m, f.p), f.t))
   .add("cccc 1110 ooo0 nnnn tttt 1111 ppp1 mmmm", (f, o) => o.set(OP_MCR15, cp15Key(f.o, f.n, f.m, f.p), f.t))
   .add("cccc 1100 0101 uuuu tttt 1111 oooo mmmm", (f, o) => o.set(OP_MRRC15, (f.o << 4) | f.m, f.t, f.u))
+  .add("cccc 1100 0100 uuuu tttt 1111 oooo mmmm", (f, o) => o.set(OP_MCRR15, (f.o << 4) | f.m, f.t, f.u))
+  .add("cccc 1110 ---1 ---- tttt 1110 ---1 ----", (f, o) => o.set(OP_CP14, f.t, 1))
+  .add("cccc 1110 ---0 ---- ---- 1110 ---1 ----", (_f, o) => o.set(OP_CP14, 0, 0))
+  .add("cccc 1100 0101 uuuu tttt 1110 ---- ----", (f, o) => o.set(OP_CP14, f.t | (f.u << 4) | 0x100, 1))
+  .add("cccc 1100 0100 ---- ---- 1110 ---- ----", (_f, o) => o.set(OP_CP14, 0, 0))
   .add("cccc 1111 iiii iiii iiii iiii iiii iiii", (f, o) => o.set(OP_SVC, f.i));
 
 const unconditional = new DecodeTable(20)
   .add("1111 0001 0000 0001 0000 00E0 0000 0000", (f, o) => o.set(OP_SETEND, f.E))
-  .add("1111 0001 0000 ---0 ---- ---- --0- ----", (_f, o) => o.set(OP_NOP)) // CPS at PL0: no effect
+  .add("1111 0001 0000 ooM0 ---- ---A IF0m mmmm", (f, o) =>
+    o.set(OP_CPS, f.o, (f.A << 2) | (f.I << 1) | f.F, f.M ? f.m : -1)) // no effect at PL0
+  .add("1111 100P U1W0 1101 ---- ---- ---m mmmm", (f, o) => o.set(OP_SRS, f.m, (f.P << 1) | f.U, f.W))
+  .add("1111 100P U0W1 nnnn ---- ---- ---- ----", (f, o) => o.set(OP_RFE, f.n, (f.P << 1) | f.U, f.W))
   .add("1111 0101 0111 1111 1111 0000 0001 1111", (_f, o) => o.set(OP_CLREX))
   .add("1111 0101 0111 1111 1111 0000 01oo ----", (f, o) => (f.o === 3 ? false : o.set(OP_NOP))) // DSB DMB ISB
   .add("1111 0100 -101 ---- ---- ---- ---- ----", (_f, o) => o.set(OP_NOP)) // PLI

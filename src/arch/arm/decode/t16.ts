@@ -16,6 +16,7 @@ import {
 } from "../exec/media.js";
 import { MUL_MUL, OP_MUL, packMul } from "../exec/multiply.js";
 import { OP_BKPT, OP_IT, OP_NOP, OP_SETEND, OP_SVC } from "../exec/system.js";
+import { OP_CPS } from "../exec/privileged.js";
 import { hint, undef } from "./a32.js";
 import { DecodeTable, type Decoded } from "./pattern.js";
 
@@ -76,7 +77,7 @@ const table = new DecodeTable(8, 16)
     return list === 0 ? false : o.set(OP_LDM_STM, 13 | (1 << 4) | (2 << 5), list); // STMDB sp!
   })
   .add("1011 0110 0101 E000", (f, o) => o.set(OP_SETEND, f.E))
-  .add("1011 0110 011- 0---", (_f, o) => o.set(OP_NOP)) // CPS: no effect at PL0
+  .add("1011 0110 011i 0AIF", (f, o) => o.set(OP_CPS, f.i ? 3 : 2, (f.A << 2) | (f.I << 1) | f.F, -1)) // no effect at PL0
   .add("1011 1010 oomm mddd", (f, o) =>
     f.o === 2 ? false : o.set(OP_BITS, packRrr(f.d, 0, f.m), [BITS_REV, BITS_REV16, 0, BITS_REVSH][f.o]))
   .add("1011 110P rrrr rrrr", (f, o) => {

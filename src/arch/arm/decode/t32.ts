@@ -21,7 +21,8 @@ import {
   MUL_SMLSD, MUL_SMLSLD, MUL_SMMLA, MUL_SMMLS, MUL_SMULL, MUL_SMULWY, MUL_SMULXY, MUL_UDIV, MUL_UMAAL, MUL_UMLAL,
   MUL_UMULL, MUL_USADA8, OP_MUL, OP_MUL_LONG, packMul,
 } from "../exec/multiply.js";
-import { OP_CLREX, OP_MCR15, OP_MRC15, OP_MRRC15, OP_MRS, OP_MSR_REG, OP_NOP } from "../exec/system.js";
+import { OP_CLREX, OP_CP14, OP_HVC, OP_MCR15, OP_MCRR15, OP_MRC15, OP_MRRC15, OP_MRS, OP_NOP, OP_SMC } from "../exec/system.js";
+import { OP_BANKED, OP_CPS, OP_DP_RETURN, OP_MRS_PSR, OP_MSR_PSR, OP_RFE, OP_SRS } from "../exec/privileged.js";
 import { decodeFpSimd } from "../fp-simd.js";
 import { hint, undef } from "./a32.js";
 import { DecodeTable, type Decoded, type Fields } from "./pattern.js";
@@ -64,6 +65,11 @@ function load(f: Fields, o: Decoded, p: number, u: number, w: number, offset: nu
 }
 
 const table = new DecodeTable(20)
+  // ---- SRS, RFE (before load/store multiple)
+  .add("1110 1000 00W0 1101 11-- ---- ---m mmmm", (f, o) => o.set(OP_SRS, f.m, 2, f.W))
+  .add("1110 1001 10W0 1101 11-- ---- ---m mmmm", (f, o) => o.set(OP_SRS, f.m, 1, f.W))
+  .add("1110 1000 00W1 nnnn 11-- ---- ---- ----", (f, o) => o.set(OP_RFE, f.n, 2, f.W))
+  .add("1110 1001 10W1 nnnn 11-- ---- ---- ----", (f, o) => o.set(OP_RFE, f.n, 1, f.W))
   // ---- load/store multiple
   .add("1110 1000 10WL nnnn rrrr rrrr rrrr rrrr", (f, o) =>
     o.set(OP_LDM_STM, f.n | (f.W << 4) | (1 << 5) | (f.L << 7), f.r & (f.L ? 0xdfff : 0x5fff)))
@@ -95,6 +101,11 @@ const table = new DecodeTable(20)
   .add("1110 1110 ooo1 nnnn tttt 1111 ppp1 mmmm", (f, o) => o.set(OP_MRC15, ((f.o << 12) | (f.n << 8) | (f.m << 4) | f.p), f.t))
   .add("1110 1110 ooo0 nnnn tttt 1111 ppp1 mmmm", (f, o) => o.set(OP_MCR15, ((f.o << 12) | (f.n << 8) | (f.m << 4) | f.p), f.t))
   .add("1110 1100 0101 uuuu tttt 1111 oooo mmmm", (f, o) => o.set(OP_MRRC15, (f.o << 4) | f.m, f.t, f.u))
+  .add("1110 1100 0100 uuuu tttt 1111 oooo mmmm", (f, o) => o.set(OP_MCRR15, (f.o << 4) | f.m, f.t, f.u))
+  .add("1110 1110 ---1 ---- tttt 1110 ---1 ----", (f, o) => o.set(OP_CP14, f.t, 1))
+  .add("1110 1110 ---0 ---- ---- 1110 ---1 ----", (_f, o) => o.set(OP_CP14, 0, 0))
+  .add("1110 1100 0101 uuuu tttt 1110 ---- ----", (f, o) => o.set(OP_CP14, f.t | (f.u << 4) | 0x100, 1))
+  .add("1110 1100 0100 ---- ---- 1110 ---- ----", (_f, o) => o.set(OP_CP14, 0, 0))
   .add("111- 11-- ---- ---- ---- ---- ---- ----", undef)
   // ---- data processing (modified immediate)
   .add("1111 0i0o oooS nnnn 0iii dddd iiii iiii", (f, o) => {
@@ -117,12 +128,19 @@ const table = new DecodeTable(20)
   .add("1111 0011 0110 nnnn 0iii dddd ii-m mmmm", (f, o) => o.set(OP_BFI, f.d | (f.n << 4), f.i, f.m))
   .add("1111 0-1- ---- ---- 0--- ---- ---- ----", undef)
   // ---- branches and miscellaneous control
-  .add("1111 0011 100R nnnn 1000 mm00 ---- ----", (f, o) => (f.R === 0 && f.m !== 0 ? o.set(OP_MSR_REG, f.n, f.m) : false))
+  .add("1111 0011 100R nnnn 1000 mmmm 001M 0000", (f, o) => o.set(OP_BANKED, f.n, (f.M << 4) | f.m | (f.R << 5), 1))
+  .add("1111 0011 100R nnnn 1000 mmmm ---- ----", (f, o) => (f.m !== 0 ? o.set(OP_MSR_PSR, f.n, f.m | (f.R << 4)) : false))
+  .add("1111 0011 1010 1111 1000 0ooM AIFm mmmm", (f, o) =>
+    f.o === 0 && f.M === 0 ? false : o.set(OP_CPS, f.o, (f.A << 2) | (f.I << 1) | f.F, f.M ? f.m : -1))
+  .add("1111 0011 1101 1110 1000 1111 iiii iiii", (f, o) => o.set(OP_DP_RETURN, DP_SUB | (14 << 4), f.i)) // SUBS PC, LR, #imm8; ERET
+  .add("1111 0111 1110 iiii 1000 jjjj jjjj jjjj", (f, o) => o.set(OP_HVC, (f.i << 12) | f.j))
+  .add("1111 0111 1111 iiii 1000 0000 0000 0000", (f, o) => o.set(OP_SMC, f.i))
   .add("1111 0011 1010 ---- 10-0 -000 hhhh hhhh", (f, o) => hint(o, f.h))
   .add("1111 0011 1011 ---- 10-0 ---- 0010 ----", (_f, o) => o.set(OP_CLREX))
   .add("1111 0011 1011 ---- 10-0 ---- 01oo ----", (f, o) => (f.o === 3 ? false : o.set(OP_NOP)))
   .add("1111 0011 1100 mmmm 10-0 ---- ---- ----", (f, o) => o.set(OP_BX, f.m)) // BXJ
-  .add("1111 0011 111R ---- 10-0 dddd ---- ----", (f, o) => (f.R === 0 ? o.set(OP_MRS, f.d) : false))
+  .add("1111 0011 111R mmmm 1000 dddd 001M 0000", (f, o) => o.set(OP_BANKED, f.d, (f.M << 4) | f.m | (f.R << 5), 0))
+  .add("1111 0011 111R ---- 10-0 dddd ---- ----", (f, o) => (f.R === 0 ? o.set(OP_MRS, f.d) : o.set(OP_MRS_PSR, f.d, 1)))
   .add("1111 0Scc ccii iiii 10J0 Kjjj jjjj jjjj", (f, o) => {
     if (f.c >= 14) return false;
     o.cond = f.c;

@@ -1,11 +1,13 @@
 /**
- * System-level instructions as seen from PL0: UNDEFINED, SVC, BKPT, hints, barriers, CLREX, IT,
- * MRS/MSR (APSR), SETEND, and the user-accessible CP15 registers (TPIDRURW, TPIDRURO, CNTFRQ,
- * CNTVCT). Everything else in CP14/CP15 is UNDEFINED at PL0.
+ * System-level instructions: UNDEFINED, SVC, BKPT, HVC, SMC, hints, barriers, CLREX, IT, MRS/MSR
+ * (APSR), SETEND, and MRC/MCR/MRRC/MCRR to CP15 (driven by the CP15 table, which holds the access
+ * rights for PL0 and PL1) and CP14. The privileged mode/exception-return forms are in privileged.ts.
  */
 import type { ArmCpu } from "../cpu.js";
 import { defineExecutor } from "../executors.js";
-import { STOP_BKPT, STOP_SVC, STOP_UNDEFINED, STOP_WFE, STOP_WFI } from "../stop.js";
+import { STOP_BKPT, STOP_HVC, STOP_SMC, STOP_SVC, STOP_UNDEFINED, STOP_WFE, STOP_WFI } from "../stop.js";
+import { cp15Allowed, cp15ByKey32, cp15ByKey64, wideHi } from "../cp15/table.js";
+import { MODE_USR, NO_ITSTATE } from "../exceptions.js";
 
 /** a = the instruction encoding (T32: hw1 << 16 | hw2). */
 export const OP_UNDEFINED = defineExecutor((cpu, insn) => {
@@ -45,7 +47,8 @@ export const OP_IT = defineExecutor((cpu, itstate) => {
  * ARM ARM specifies for an APSR read; E and the mode field read as they are (User).
  */
 export const OP_MRS = defineExecutor((cpu, rd) => {
-  cpu.regs[rd] = (cpu.cpsr & 0xf80f0200) | (cpu.mode & 0x1f);
+  // system mode: the CPSR with the execution-state bits (IT, J, T) reading as zero (B9.3.8)
+  cpu.regs[rd] = cpu.systemMode ? cpu.cpsr & 0xf8ff03df : (cpu.cpsr & 0xf80f0200) | (cpu.mode & 0x1f);
 });
 
 /** MSR APSR_<fields>, reg: a = rn, b = mask (bit 1 = nzcvq, bit 0 = g). */
@@ -68,46 +71,73 @@ export const OP_SETEND = defineExecutor((cpu, be) => {
 export function cp15Key(opc1: number, crn: number, crm: number, opc2: number): number {
   return (opc1 << 12) | (crn << 8) | (crm << 4) | opc2;
 }
-const TPIDRURW = cp15Key(0, 13, 0, 2);
-const TPIDRURO = cp15Key(0, 13, 0, 3);
-const CNTFRQ = cp15Key(0, 14, 0, 0);
 
-/** MRC p15: a = key, b = rt. */
+function undefinedHere(cpu: ArmCpu): void {
+  cpu.stopInfo.insn = cpu.currentInsn() >>> 0;
+  cpu.stopHere(STOP_UNDEFINED);
+}
+
+/** MRC p15: a = key, b = rt. Access rights and behaviour from the CP15 table (cp15/table.ts). */
 export const OP_MRC15 = defineExecutor((cpu, key, rt) => {
-  let v: number;
-  switch (key) {
-    case TPIDRURW: v = cpu.tpidrurw; break;
-    case TPIDRURO: v = cpu.tpidruro; break;
-    case CNTFRQ: v = cpu.counterFrequency; break;
-    default:
-      cpu.stopInfo.insn = cpu.currentInsn() >>> 0;
-      cpu.stopHere(STOP_UNDEFINED);
-      return;
-  }
-  if (rt === 15) {
-    // APSR_nzcv form: flags from bits 31..28
-    cpu.writeApsr(v & 0xf0000000 | ((cpu.qf) << 27), true, false);
-  } else cpu.regs[rt] = v;
+  const r = cp15ByKey32(key);
+  if (r === undefined || !cp15Allowed(cpu, r, false, cpu.mode === MODE_USR)) return undefinedHere(cpu);
+  const v = r.read(cpu);
+  if (rt === 15) cpu.writeApsr((v & 0xf0000000) | (cpu.qf << 27), true, false); // APSR_nzcv form
+  else cpu.regs[rt] = v;
 });
 
-/** MCR p15: a = key, b = rt. Only TPIDRURW is writable at PL0. */
+/** MCR p15: a = key, b = rt. */
 export const OP_MCR15 = defineExecutor((cpu, key, rt) => {
-  if (key === TPIDRURW) cpu.tpidrurw = cpu.regs[rt] >>> 0;
-  else {
-    cpu.stopInfo.insn = cpu.currentInsn() >>> 0;
-    cpu.stopHere(STOP_UNDEFINED);
-  }
+  const r = cp15ByKey32(key);
+  if (r === undefined || !cp15Allowed(cpu, r, true, cpu.mode === MODE_USR)) return undefinedHere(cpu);
+  r.write(cpu, cpu.regs[rt], 0);
+  if (cpu.codeVpn < 0 && cpu.stopInfo.reason === 0) cpu.signalStateChange(NO_ITSTATE); // translation changed
 });
 
-/** MRRC p15: a = opc1 << 4 | crm, b = rt, c = rt2. CNTVCT (opc1 1, c14) is readable at PL0. */
+/** MRRC p15: a = opc1 << 4 | crm, b = rt, c = rt2. */
 export const OP_MRRC15 = defineExecutor((cpu, key, rt, rt2) => {
-  if (key === ((1 << 4) | 14) || key === 14) {
-    // CNTVCT (opc1 = 1) and CNTPCT (opc1 = 0): same counter here (no virtual offset at user level)
-    const t = cpu.readCounter();
-    cpu.regs[rt] = t % 4294967296 | 0;
-    cpu.regs[rt2] = Math.floor(t / 4294967296) | 0;
-  } else {
-    cpu.stopInfo.insn = cpu.currentInsn() >>> 0;
-    cpu.stopHere(STOP_UNDEFINED);
-  }
+  const r = cp15ByKey64(key);
+  if (r === undefined || !cp15Allowed(cpu, r, false, cpu.mode === MODE_USR)) return undefinedHere(cpu);
+  const lo = r.read(cpu);
+  cpu.regs[rt] = lo;
+  cpu.regs[rt2] = wideHi.value;
+});
+
+/** MCRR p15: a = opc1 << 4 | crm, b = rt, c = rt2. */
+export const OP_MCRR15 = defineExecutor((cpu, key, rt, rt2) => {
+  const r = cp15ByKey64(key);
+  if (r === undefined || !cp15Allowed(cpu, r, true, cpu.mode === MODE_USR)) return undefinedHere(cpu);
+  r.write(cpu, cpu.regs[rt], cpu.regs[rt2]);
+  if (cpu.codeVpn < 0 && cpu.stopInfo.reason === 0) cpu.signalStateChange(NO_ITSTATE);
+});
+
+/**
+ * MRC/MCR/MRRC/MCRR p14 (debug and trace): RAZ/WI at PL1 as KVM presents them (reference §6.3),
+ * UNDEFINED at PL0. a = rt (MRC) or rt | rt2 << 4 (MRRC), b = 1 for reads.
+ */
+export const OP_CP14 = defineExecutor((cpu, rts, read) => {
+  if (cpu.mode === MODE_USR) return undefinedHere(cpu);
+  if (!read) return;
+  const rt = rts & 15;
+  if (rts >>> 8) {
+    cpu.regs[rt] = 0;
+    cpu.regs[(rts >>> 4) & 15] = 0;
+  } else if (rt === 15) cpu.writeApsr(cpu.qf << 27, true, false);
+  else cpu.regs[rt] = 0;
+});
+
+/** HVC (PL1: stop for the layer above with PC past it; PL0: UNDEFINED). a = imm16. */
+export const OP_HVC = defineExecutor((cpu, imm) => {
+  if (cpu.mode === MODE_USR) return undefinedHere(cpu);
+  cpu.stopInfo.imm = imm;
+  cpu.stopInfo.insn = cpu.currentInsn() >>> 0;
+  cpu.stopAfter(STOP_HVC);
+});
+
+/** SMC (PL1: stop for the layer above with PC past it; PL0: UNDEFINED). a = imm4. */
+export const OP_SMC = defineExecutor((cpu, imm) => {
+  if (cpu.mode === MODE_USR) return undefinedHere(cpu);
+  cpu.stopInfo.imm = imm;
+  cpu.stopInfo.insn = cpu.currentInsn() >>> 0;
+  cpu.stopAfter(STOP_SMC);
 });

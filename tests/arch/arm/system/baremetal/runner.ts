@@ -90,16 +90,30 @@ export function runOnTskvm(image: Uint8Array, options: RunOptions = {}): BareMet
   const slice = options.slice ?? 20_000;
   const finish = (why: string | undefined): BareMetalResult =>
     parseGuestOutput(bus.text, why === undefined ? undefined : missing.length ? `${why} (core lacks: ${missing.join(", ")})` : why);
-  let irq = false;
+  // The GIC stub sees the timer outputs and drives the IRQ input at every GIC access too (as a real
+  // GIC samples its PPIs continuously): an acknowledged interrupt must drop the line before the
+  // handler returns, or the core would take it again within the same slice.
+  const sync = (): void => {
+    const [virt, phys] = timerOutputs(core);
+    bus.setTimerOutputs(virt, phys);
+    if (typeof core.setIrqLine === "function") core.setIrqLine(bus.irqLevel);
+  };
+  const ioRead = bus.ioRead.bind(bus), ioWrite = bus.ioWrite.bind(bus);
+  bus.ioRead = (pa, size) => {
+    sync();
+    const v = ioRead(pa, size);
+    sync();
+    return v;
+  };
+  bus.ioWrite = (pa, size, value) => {
+    const r = ioWrite(pa, size, value);
+    sync();
+    return r;
+  };
   try {
     while (cpu.retired < budget) {
       const reason = cpu.run(slice);
-      const [virt, phys] = timerOutputs(core);
-      bus.setTimerOutputs(virt, phys);
-      if (bus.irqLevel !== irq && typeof core.setIrqLine === "function") {
-        irq = bus.irqLevel;
-        core.setIrqLine(irq);
-      }
+      sync();
       if (reason === STOP_BUDGET || reason === STOP_WFI || reason === STOP_WFE) continue;
       if (reason === STOP_HVC) {
         const fn = cpu.regs[0]! >>> 0;
