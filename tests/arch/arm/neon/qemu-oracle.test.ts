@@ -100,7 +100,8 @@ function assemble(): [number, number][] {
 
 // ---------------------------------------------------------------- operand generation
 
-let seed = 0x2545f491;
+/** NEON_ORACLE_SEED picks another operand stream (NEON_ORACLE_CASES: records per form, default 150). */
+let seed = Number(process.env.NEON_ORACLE_SEED ?? 0x2545f491) | 0 || 1;
 function rnd(): number {
   seed ^= seed << 13;
   seed ^= seed >>> 17;
@@ -176,7 +177,7 @@ test("Advanced SIMD instructions match ARM (qemu-arm) bit for bit: registers, FP
   });
   const input = new Uint8Array(records.length * 144);
   records.forEach((r, i) => input.set(new Uint8Array(r.buffer), i * 144));
-  const out = execFileSync("qemu-arm", [exe], { input, maxBuffer: 256 << 20 });
+  const out = execFileSync("qemu-arm", [exe], { input, maxBuffer: 1 << 30 });
   const expected = new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4);
   assert.equal(expected.length, records.length * 36);
 
