@@ -324,17 +324,17 @@ export function kvmCp15Id(r: Cp15Register): bigint {
 
 /**
  * The registers KVM lists for CP15 in KVM_GET_REG_LIST order (§6.1): the invariant ID registers in
- * §6.2 order, then the saved registers sorted by (CRn, CRm, op1, op2) with a 64-bit register's CRm
+ * §6.2 order, then the saved registers (§6.3); both sorted by (CRn, CRm, op1, op2) with a 64-bit register's CRm
  * in the CRn position and 64-bit before 32-bit on equal keys (§6.3).
  */
 export function kvmCp15Registers(): { invariant: Cp15Register[]; saved: Cp15Register[] } {
-  const invariant = TABLE.filter((r) => r.kvm === KVM_INVARIANT);
   const order = (r: Cp15Register): number[] => (r.wide ? [r.crm, 0, r.op1, 0, 0] : [r.crn, r.crm, r.op1, r.op2, 1]);
-  const saved = TABLE.filter((r) => r.kvm === KVM_SAVED).sort((a, b) => {
+  const sorted = (kvm: number) => TABLE.filter((r) => r.kvm === kvm).sort((a, b) => {
     const x = order(a), y = order(b);
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
     return 0;
   });
+  const invariant = sorted(KVM_INVARIANT), saved = sorted(KVM_SAVED);
   return { invariant, saved };
 }
 
