@@ -11,13 +11,13 @@
  */
 import { DecodeTable, type Decoded, type Fields } from "../decode/pattern.js";
 import { setAdvancedSimdPresent } from "../vfp/transfer.js";
-import * as E from "./element.js";
 import * as F from "./float.js";
 import * as I from "./integer.js";
 import * as G from "./long.js";
 import * as M from "./misc.js";
 import * as P from "./permute.js";
 import * as S from "./shift.js";
+import { coreTransferTable, elementTable } from "./element-decode.js";
 import { expandImmediate, immediate } from "./immediate.js";
 
 const reg = (hi: number, lo: number) => (hi << 4) | lo;
@@ -276,10 +276,6 @@ export const dataTable = new DecodeTable(20)
   })
   .add("1111 001U 1Dzz nnnn dddd oooo N0M0 mmmm", threeDifferent)
   .add("1111 001U 1Dzz nnnn dddd oooo N1M0 mmmm", byScalar);
-
-export { elementTable } from "./element-decode.js";
-import { elementTable } from "./element-decode.js";
-import { coreTransferTable } from "./element-decode.js";
 
 /** A T32 Advanced SIMD word (hw1 << 16 | hw2) in its A32 form, or -1 if it is not in those spaces. */
 export function toA32(word: number): number {

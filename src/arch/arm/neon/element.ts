@@ -13,7 +13,7 @@
  * register; stores probe the whole range first; so a fault leaves no partial state. Write-back:
  * Rm = 15 none, Rm = 13 the transfer size, otherwise Rn + Rm.
  *
- * Operands: a = Dd, b = Rn | Rm << 4, c = packed (see `pack` in decode), d unused:
+ * Operands: a = Dd, b = Rn | Rm << 4, c = packed (`pack` in element-decode.ts), d unused:
  *   bits 0-1 size, 2-3 n-1, 4 inc is 2, 5 load, 6-8 log2 alignment, 9-11 groups/copies, 12-14 lane.
  */
 import type { ArmCpu } from "../cpu.js";
@@ -45,7 +45,7 @@ function writeElement(cpu: ArmCpu, addr: number, size: number, lo: number, hi: n
   }
 }
 
-/** Lane `e` of D<reg> at `size`: the register-file word holding it and its shift (for 64 bits: both words). */
+/** Lane `e` of D<reg> at `size` (a 64-bit element: its high word if `hi`, else its low word). */
 function getLane(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, reg: number, size: number, e: number, hi: boolean): number {
   if (size === 0) return u8[8 * reg + e];
   if (size === 1) return u16[4 * reg + e];
@@ -53,6 +53,7 @@ function getLane(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, reg: number
   return u32[2 * reg + (hi ? 1 : 0)];
 }
 
+/** Store staged element `at` (two staged words for 64 bits) into lane `e` of D<reg>. */
 function putLane(u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, reg: number, size: number, e: number, at: number): void {
   if (size === 0) u8[8 * reg + e] = staging[at];
   else if (size === 1) u16[4 * reg + e] = staging[at];

@@ -14,7 +14,7 @@ import { defineExecutor } from "../executors.js";
 import { fixedToFloat, halfToSingle, singleToFixed, singleToHalf } from "../vfp/convert.js";
 import { DZC, IOC, IXC, UFC } from "../vfp/fpscr.js";
 import {
-  INFINITY, NONZERO, QNAN, SNAN, ZERO, fpResult, processNaNs, setDefaultNaN, setProcessedNaN, setResultValue,
+  INFINITY, QNAN, SNAN, ZERO, fpResult, processNaNs, setDefaultNaN, setProcessedNaN, setResultValue,
   slotHi, slotType, slotValue, unpack32,
 } from "../vfp/operands.js";
 import { vadd32, vfma32, vmul32, vsub32 } from "../vfp/ops.js";
@@ -284,7 +284,6 @@ function rsqrtEstimateF32(a: number, fpscr: number): number {
     return fpResult.hi;
   }
   if (t === INFINITY) return 0;
-  void NONZERO;
   const exp = (a >>> 23) & 0xff;
   // odd exponent: operand scaled into [0.25, 0.5); even: [0.5, 1); both as 128 + top 7 fraction bits
   const s = rsqrtEstimate(128 + ((a >>> 16) & 0x7f), (exp & 1) !== 0);

@@ -10,12 +10,11 @@
 import type { ArmCpu } from "../cpu.js";
 import { defineExecutor } from "../executors.js";
 import {
-  R, add64, qadd64, qshl64, qsub64, rshr64, shl64, shr64, sub64,
+  R, add64, mulS32, qadd64, qshl64, qsub64, rshr64, shl64, shr64, sub64,
 } from "./int64.js";
 import {
   POW2, SCRATCH_N, lane, lanesOf, roundingShiftRight, saturate, saturated, scratch, setLane, shiftRight, stage,
 } from "./lanes.js";
-import { mulS32 } from "./int64.js";
 
 // Lane operations of the same-length group (one executor each; the loop is shared).
 const HADD = 0, QADD = 1, RHADD = 2, HSUB = 3, QSUB = 4, CGT = 5, CGE = 6, SHL = 7, QSHL = 8,

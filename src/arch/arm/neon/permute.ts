@@ -69,7 +69,7 @@ export const OP_VEXT = defineExecutor((cpu, d, n, m, x) => {
   }
 });
 
-/** VTBL / VTBX (x bit 4): table D<n>..D<n+len-1> (len = x & 7 ... bits 0-2), indices from Dm. */
+/** VTBL / VTBX (x bit 4 set): table D<n>..D<n+len-1> with len = x bits 0-2, byte indices from Dm. */
 export const OP_VTBL = defineExecutor((cpu, d, n, m, x) => {
   const L = lanesOf(cpu.fp);
   const len = x & 7, extension = (x & 16) !== 0;
