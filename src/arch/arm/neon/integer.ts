@@ -137,10 +137,31 @@ function same(op: number): number {
   return defineExecutor((cpu, d, n, m, x) => same3(cpu, op, d, n, m, x));
 }
 
+/**
+ * VADD / VSUB (integer): whole words at a time, lanes kept apart SWAR-style — the top bit of each
+ * lane is summed separately so no carry or borrow crosses into the next lane.
+ */
+function addSub(cpu: ArmCpu, d: number, n: number, m: number, x: number, subtract: boolean): void {
+  const size = x & 3;
+  if (size === 3) return same3x64(cpu, subtract ? SUB : ADD, d, n, m, x);
+  const w = lanesOf(cpu.fp).i32;
+  const words = (x & 4) !== 0 ? 4 : 2;
+  const top = size === 0 ? 0x80808080 | 0 : size === 1 ? 0x80008000 | 0 : 0;
+  for (let i = 0; i < words; i++) {
+    const a = w[2 * n + i], b = w[2 * m + i];
+    if (size === 2) w[2 * d + i] = subtract ? a - b : a + b;
+    else if (subtract) w[2 * d + i] = ((a | top) - (b & ~top)) ^ ((a ^ ~b) & top);
+    else w[2 * d + i] = ((a & ~top) + (b & ~top)) ^ ((a ^ b) & top);
+  }
+}
+
+export const OP_VADD = defineExecutor((cpu, d, n, m, x) => addSub(cpu, d, n, m, x, false));
+export const OP_VSUB = defineExecutor((cpu, d, n, m, x) => addSub(cpu, d, n, m, x, true));
+
 export const OP_VHADD = same(HADD), OP_VQADD = same(QADD), OP_VRHADD = same(RHADD), OP_VHSUB = same(HSUB),
   OP_VQSUB = same(QSUB), OP_VCGT = same(CGT), OP_VCGE = same(CGE), OP_VSHL = same(SHL),
   OP_VQSHL = same(QSHL), OP_VRSHL = same(RSHL), OP_VQRSHL = same(QRSHL), OP_VMAX = same(MAX),
-  OP_VMIN = same(MIN), OP_VABD = same(ABD), OP_VABA = same(ABA), OP_VADD = same(ADD), OP_VSUB = same(SUB),
+  OP_VMIN = same(MIN), OP_VABD = same(ABD), OP_VABA = same(ABA),
   OP_VTST = same(TST), OP_VCEQ = same(CEQ), OP_VMLA = same(MLA), OP_VMLS = same(MLS), OP_VMUL = same(MUL),
   OP_VMUL_P8 = same(PMUL), OP_VQDMULH = same(QDMULH), OP_VQRDMULH = same(QRDMULH);
 
