@@ -19,6 +19,8 @@ export class CodePage {
   readonly blocks: (BlockFn | null)[] = new Array<BlockFn | null>(SLOTS_PER_PAGE).fill(null);
   /** How often the run loop reached each slot as a block start with ITSTATE = 0 (untranslated). */
   readonly heat = new Int32Array(SLOTS_PER_PAGE);
+  /** Virtual page the blocks were translated at (they hold virtual PCs); -1 = none yet. */
+  blockVpn = -1;
   constructor(
     /** where the page's bytes live (instruction fetch reads them little-endian) */
     readonly view: DataView,

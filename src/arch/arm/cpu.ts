@@ -121,7 +121,16 @@ export class ArmCpu implements CodeWriteListener {
   /** Banked registers of the other modes and all SPSRs, in struct kvm_regs layout (exceptions.ts). */
   readonly banked = new Int32Array(38);
   /** Take exceptions inside the guest (KVM, bare metal) instead of stopping `run` (tskvm user). */
-  systemMode = false;
+  private system = false;
+  /** PL1 system emulation (KVM, bare metal); off: tskvm user. The MMU applies translation only when on. */
+  get systemMode(): boolean {
+    return this.system;
+  }
+  set systemMode(on: boolean) {
+    this.system = on;
+    this.mmu.system = on;
+    this.mmu.translationRegimeChanged();
+  }
   readonly cp15 = new Cp15State();
   readonly cp15Model: Cp15Model;
   readonly timer: GenericTimer;
@@ -172,6 +181,7 @@ export class ArmCpu implements CodeWriteListener {
   constructor(options: ArmCpuOptions) {
     this.model = options.model ?? "cortex-a15";
     this.mmu = new ArmMmu(options.memory, this.stopInfo, this);
+    this.mmu.cp15 = this.cp15;
     this.counterFrequency = options.counterFrequency ?? 24_000_000;
     this.translateThreshold = options.translateThreshold ?? DEFAULT_TRANSLATE_THRESHOLD;
     const f = this.counterFrequency, tpi = options.ticksPerInstruction;
@@ -236,6 +246,7 @@ export class ArmCpu implements CodeWriteListener {
 
   /** PL0 <-> PL1: instruction-side page map entries carry the old privilege's permission checks. */
   privilegeChanged(): void {
+    this.mmu.setUser(this.mode === MODE_USR);
     this.flushCodeMap();
   }
 
@@ -251,6 +262,7 @@ export class ArmCpu implements CodeWriteListener {
     this.regs.fill(0);
     this.banked.fill(0);
     resetCp15(this);
+    this.mmu.translationRegimeChanged();
     this.timer.reset();
     this.itstate = 0;
     this.setBigEndian(false);
@@ -410,9 +422,17 @@ export class ArmCpu implements CodeWriteListener {
       const mmu = this.mmu;
       const ppn = mmu.fetchPage(pc);
       const cached = this.cache.get(ppn, this.thumb);
-      if (cached !== undefined && cached.view === mmu.codeView && cached.base === mmu.codeBase) page = cached;
+      if (cached !== undefined && cached.view === mmu.codeView && cached.base === mmu.codeBase) {
+        page = cached;
+        // translated blocks hold virtual PCs: a physical page entered through another VA drops them
+        if (page.blockVpn !== pc >>> 12) {
+          if (page.blockVpn !== -1) page.blocks.fill(null), page.heat.fill(0);
+          page.blockVpn = pc >>> 12;
+        }
+      }
       else {
         page = new CodePage(mmu.codeView, mmu.codeBase, ppn, this.thumb);
+        page.blockVpn = pc >>> 12;
         this.cache.add(page);
         mmu.flushWrites(); // no write TLB entry may point at a page with code
       }
