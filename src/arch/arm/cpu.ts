@@ -489,9 +489,12 @@ export class ArmCpu implements CodeWriteListener {
     if (this.mmu.sync()) this.flushTlb();
     this.pcCur = this.regs[15] & (this.thumb ? ~1 : ~3);
     let n = 0;
+    // exceptions taken and state-change events also spend budget, so an instruction that faults
+    // into a vector that faults again (or returns to itself) cannot keep `run` from returning
+    let events = 0;
     for (;;) {
       if (this.systemMode) this.takeInterrupt();
-      n += this.execute(budget - n);
+      n += this.execute(budget - n - events);
       const reason = info.reason;
       if (reason === STOP_NONE) break;
       if (reason === STOP_EVENT) {
@@ -499,7 +502,7 @@ export class ArmCpu implements CodeWriteListener {
         this.eventItstate = NO_ITSTATE;
       } else if (!this.systemMode || !this.takeStop(reason)) break;
       info.reason = STOP_NONE;
-      if (n >= budget) break;
+      if (n + ++events >= budget) break;
     }
     this.retired += n;
     this.regs[15] = this.pcCur;
