@@ -273,6 +273,9 @@ function runSlice(v: ArmVcpu, st: RunState): number {
   const run = v.vcpu.run;
   let reason = st.deferredStop;
   st.deferredStop = STOP_NONE;
+  // An instruction whose pending access was abandoned (EINVAL, or exit_reason changed) runs again;
+  // the accesses it had completed are answered from the log, the abandoned one exits again.
+  if (reason === STOP_NONE && st.port.logged > 0 && !st.port.exitPending) reason = completeInstruction(v, st);
   for (;;) {
     switch (reason) {
       case STOP_IO:
