@@ -107,15 +107,24 @@ export class Vgic {
     return 0;
   }
 
-  /** kvm_vgic_map_resources at a vCPU's first KVM_RUN: ENXIO if an address is unset, EINVAL overlap. */
+  /**
+   * kvm_vgic_map_resources at a vCPU's first KVM_RUN: ENXIO if an address is unset, EINVAL if the
+   * frames overlap. A failure tears the distributor down as __kvm_vgic_destroy does (uninitialized
+   * again, interrupt count unset, register state dropped); the addresses and the irqchip remain.
+   */
   firstRun(): number {
     if (this.readyDone) return 0;
-    if (this.distBase < 0 || this.cpuBase < 0) return -ENXIO;
+    let r = 0;
     const d = this.distBase;
     const c = this.cpuBase;
-    if (!(d + KVM_VGIC_V2_DIST_SIZE <= c || c + KVM_VGIC_V2_CPU_SIZE <= d)) return -EINVAL;
-    const r = this.init();
-    if (r < 0) return r;
+    if (d < 0 || c < 0) r = -ENXIO;
+    else if (!(d + KVM_VGIC_V2_DIST_SIZE <= c || c + KVM_VGIC_V2_CPU_SIZE <= d)) r = -EINVAL;
+    else r = this.init();
+    if (r < 0) {
+      this.initDone = false;
+      this.nrSpis = 0;
+      return r;
+    }
     this.readyDone = true;
     return 0;
   }
