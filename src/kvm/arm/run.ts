@@ -42,9 +42,10 @@ import type { ArmVcpu } from "./vcpu.js";
 /**
  * Guest time one KVM_RUN runs before it returns -EINTR / KVM_EXIT_INTR when nothing else made it
  * exit: long enough that the per-call cost (a few µs) is noise, short enough that a single-threaded
- * VMM round-robining 8 vCPUs still services its own I/O every ~30 ms. Measured on the 2-core test
- * host (tests/kvm/arm/run/slice.test.ts): a busy loop returns after 4.0–4.6 ms, ~80–150 k
- * instructions; a WFI with nothing pending sleeps the whole slice at < 5 % of one core.
+ * VMM round-robining 8 vCPUs still services its own I/O every ~35 ms. It is wall-clock time.
+ * Measured on the 2-core build host (tests/kvm/arm/run/entry.test.ts, sleep.test.ts): a busy guest
+ * returns after 4.5–5 ms on an idle host (median 12 ms at load average 12, from preemption); a WFI
+ * guest sleeps whole slices at ~1.5 % of one core.
  */
 export const KVM_RUN_SLICE_MS = 4;
 
