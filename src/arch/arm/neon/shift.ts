@@ -26,22 +26,25 @@ function shiftImm(cpu: ArmCpu, op: number, d: number, m: number, sh: number, x: 
   const e = 8 << size;
   const ones = POW2[e] - 1;
   const signedIn = op === QSHLU || (!unsigned && op !== SRI && op !== SLI);
+  // typed views chosen once: the source read signed or unsigned, the destination as raw lanes
+  const src = size === 0 ? (signedIn ? L.i8 : L.u8) : size === 1 ? (signedIn ? L.i16 : L.u16) : signedIn ? L.i32 : L.u32;
+  const dst = size === 0 ? L.u8 : size === 1 ? L.u16 : L.u32;
   for (let i = 0; i < count; i++) {
-    const a = lane(L, size, !signedIn, m * per + i);
+    const a = src[m * per + i];
     const k = d * per + i;
     let r: number;
     switch (op) {
       case SHR: r = shiftRight(a, sh); break;
-      case SRA: r = lane(L, size, true, k) + shiftRight(a, sh); break;
+      case SRA: r = dst[k] + shiftRight(a, sh); break;
       case RSHR: r = roundingShiftRight(a, sh); break;
-      case RSRA: r = lane(L, size, true, k) + roundingShiftRight(a, sh); break;
-      case SRI: r = (lane(L, size, true, k) & ~shiftRight(ones, sh)) | shiftRight(a, sh); break;
+      case RSRA: r = dst[k] + roundingShiftRight(a, sh); break;
+      case SRI: r = (dst[k] & ~shiftRight(ones, sh)) | shiftRight(a, sh); break;
       case SHL: r = a * POW2[sh]; break;
-      case SLI: r = (lane(L, size, true, k) & ~(ones << sh)) | (a << sh); break;
+      case SLI: r = (dst[k] & ~(ones << sh)) | (a << sh); break;
       case QSHL: r = saturate(fp, a * POW2[sh], size, unsigned); break;
       default: r = saturate(fp, a * POW2[sh], size, true); break; // QSHLU: signed in, unsigned out
     }
-    setLane(L, size, k, r);
+    dst[k] = r;
   }
 }
 
@@ -104,6 +107,9 @@ function narrow(cpu: ArmCpu, mode: number, d: number, m: number, sh: number, siz
   const signedIn = (mode & SIGNED_IN) !== 0, unsignedOut = (mode & UNSIGNED_OUT) !== 0;
   const round = (mode & ROUND) !== 0 && sh > 0;
   const s = scratch.i32;
+  const src = size === 0 ? (signedIn ? scratch.i16 : scratch.u16) : signedIn ? scratch.i32 : scratch.u32;
+  const dst = size === 0 ? L.u8 : size === 1 ? L.u16 : L.u32;
+  const dBase = d * (8 >> size);
   for (let i = 0; i < count; i++) {
     let v: number;
     if (size === 2) {
@@ -111,11 +117,11 @@ function narrow(cpu: ArmCpu, mode: number, d: number, m: number, sh: number, siz
       else shr64(s[2 * i + 1], s[2 * i], sh, !signedIn);
       v = (mode & SATURATE) !== 0 ? toNumber(R.hi, R.lo, !signedIn) : R.lo;
     } else {
-      const a = lane(scratch, size + 1, !signedIn, i);
+      const a = src[i];
       v = round ? roundingShiftRight(a, sh) : shiftRight(a, sh);
     }
     if ((mode & SATURATE) !== 0) v = saturate(fp, v, size, unsignedOut);
-    setLane(L, size, d * (8 >> size) + i, v);
+    dst[dBase + i] = v;
   }
 }
 
