@@ -312,6 +312,16 @@ export class GicState {
     return { irq: this.outIrq[cpu] !== 0, fiq: this.outFiq[cpu] !== 0 };
   }
 
+  /** Drop every asserted output (the distributor is being torn down). */
+  quiesce(): void {
+    for (let cpu = 0; cpu < VGIC_MAX_CPUS; cpu++) {
+      if (this.outIrq[cpu] === 0 && this.outFiq[cpu] === 0) continue;
+      this.outIrq[cpu] = 0;
+      this.outFiq[cpu] = 0;
+      this.sink.setIrqLines(cpu, false, false);
+    }
+  }
+
   /** Recompute every CPU interface's IRQ/FIQ output and report the ones that changed. */
   update(): void {
     for (let cpu = 0; cpu < this.nrCpus; cpu++) {

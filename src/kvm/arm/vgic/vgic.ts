@@ -121,6 +121,7 @@ export class Vgic {
     else if (!(d + KVM_VGIC_V2_DIST_SIZE <= c || c + KVM_VGIC_V2_CPU_SIZE <= d)) r = -EINVAL;
     else r = this.init();
     if (r < 0) {
+      this.state.quiesce();
       this.initDone = false;
       this.nrSpis = 0;
       return r;

@@ -63,6 +63,20 @@ test("first run: ENXIO with an address unset, EINVAL when the 4 KiB and 8 KiB fr
   assert.equal(e.firstRun(), -E.EINVAL, "same base");
 });
 
+test("a failed first run lowers the IRQ outputs it had raised", () => {
+  const g = newGic(1);
+  g.vgic.setAddress(0, BigInt(DIST));
+  assert.equal(g.vgic.userRegAccess(false, 0, D.CTLR, true, 1), 0);
+  assert.equal(g.vgic.userRegAccess(true, 0, C.CTLR, true, 1), 0);
+  assert.equal(g.vgic.userRegAccess(true, 0, C.PMR, true, 0x1f), 0);
+  assert.equal(g.vgic.userRegAccess(false, 0, D.ISENABLER + 4, true, 1), 0);
+  assert.equal(g.vgic.userRegAccess(false, 0, D.ITARGETSR + 32, true, 1), 0);
+  assert.equal(g.vgic.irqLine(IRQ_TYPE.SPI, 0, 32, true), 0);
+  assert.equal(g.lines[0]!.irq, true);
+  assert.equal(g.vgic.firstRun(), -E.ENXIO);
+  assert.equal(g.lines[0]!.irq, false);
+});
+
 test("the frames are claimed only once ready, and only their 4 KiB / 8 KiB", () => {
   const g = newGic(1);
   g.vgic.setAddress(0, BigInt(DIST));
