@@ -12,7 +12,7 @@
  * before anything could have been stored in it (ONE_REG and KVM_RUN need INIT first) — carrying over
  * the IRQ/FIQ inputs, the VFP file and the counter offset. Nothing should keep `cpu` across an INIT.
  */
-import { E2BIG, EBUSY, EFAULT, EINTR, EINVAL, ENOENT, ENOEXEC, ENXIO } from "../../abi/errno.js";
+import { E2BIG, EBUSY, EFAULT, EINVAL, ENOENT, ENOEXEC, ENXIO } from "../../abi/errno.js";
 import { KVM_MP_STATE_RUNNABLE, KVM_MP_STATE_STOPPED } from "../../abi/exits.js";
 import {
   KVM_ARM_VCPU_TIMER_CTRL, KVM_ARM_VCPU_TIMER_IRQ_PTIMER, KVM_ARM_VCPU_TIMER_IRQ_VTIMER, kvm_device_attr,
@@ -28,12 +28,11 @@ import type { KvmArchVcpu } from "../arch.js";
 import { viewOf, type IoctlArg } from "../uaccess.js";
 import type { KvmVcpu } from "../vcpu.js";
 import type { ArmVm } from "./index.js";
+import { ArmVcpuMemory } from "./mmio.js";
 import { getOneReg, setOneReg } from "./one-reg.js";
 import { regList } from "./reg-list.js";
 import { resetVcpu } from "./reset.js";
-
-// TEMPORARY until run.ts (K2) and psci.ts (K3) are committed: KVM_RUN answers only its first check.
-const kvmRun = (v: ArmVcpu): number => (v.initialized ? -EINTR : -ENOEXEC);
+import { kvmRun } from "./run.js";
 
 /** Kernel sigset size on ARM (64 signals), the only KVM_SET_SIGNAL_MASK length accepted (§4.7). */
 const KERNEL_SIGSET_BYTES = 8;
@@ -106,13 +105,16 @@ export class ArmVcpu implements KvmArchVcpu {
   }
 
   private newCore(model: "cortex-a15" | "cortex-a7"): ArmCpu {
+    // The vCPU's own memory port (mmio.ts): RAM through the VM's slots, I/O as this vCPU's MMIO exits.
+    const port = new ArmVcpuMemory(this.vm.kvm.memory, this.vcpu.index);
     const cpu = new ArmCpu({
-      memory: this.vm.kvm.memory,
+      memory: port,
       model,
       readCounter: this.vm.readCounter,
       vcpuId: this.vcpu.id,
       vcpuCount: this.vm.vcpus.length,
     });
+    port.stopInfo = cpu.stopInfo;
     cpu.systemMode = true;
     cpu.timer.cntvoff = this.vm.counterOffset;
     return cpu;
