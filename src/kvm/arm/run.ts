@@ -79,6 +79,8 @@ class RunState implements BlockConditions {
   vgic: RunVgic | null = null;
   /** Set while a WFI/CPU_SUSPEND (true) or a power-off (false) block is in progress. */
   wfi = true;
+  /** The last KVM_RUN ended with this vCPU waiting (WFI, CPU_SUSPEND, powered off). */
+  idle = false;
   readonly sampleTimer = (): void => this.refresh();
 
   constructor(readonly v: ArmVcpu) {
@@ -262,16 +264,35 @@ function exitIntr(v: ArmVcpu): number {
   return -EINTR;
 }
 
+/**
+ * Another vCPU of the VM can make progress: it ran before and its last KVM_RUN did not end waiting.
+ * A single-threaded VMM runs vCPUs one after another, so a waiting vCPU must not hold the thread
+ * while another one has work: it yields (-EINTR at once) instead of sleeping. Only when every vCPU
+ * waits does KVM_RUN sleep.
+ */
+function otherVcpuRunnable(v: ArmVcpu): boolean {
+  for (const o of v.vm.vcpus) {
+    if (o === v || o.powerOff || !o.hasRun) continue;
+    const s = states.get(o);
+    if (s !== undefined && !s.idle) return true;
+  }
+  return false;
+}
+
 /** Block the vCPU (WFI-like or powered off) until it may run or the slice ends; false: slice over. */
 function block(st: RunState, wfi: boolean, deadline: number): boolean {
   st.wfi = wfi;
-  return kvmVcpuBlock(st.v.wakeWord, deadline, st);
+  const until = otherVcpuRunnable(st.v) ? 0 : deadline;
+  if (kvmVcpuBlock(st.v.wakeWord, until, st)) return true;
+  st.idle = true;
+  return false;
 }
 
 /** The run loop proper: one time slice, or until an exit. */
 function runSlice(v: ArmVcpu, st: RunState): number {
   const deadline = performance.now() + KVM_RUN_SLICE_MS;
   const run = v.vcpu.run;
+  st.idle = false;
   let reason = st.deferredStop;
   st.deferredStop = STOP_NONE;
   // An instruction whose pending access was abandoned (EINVAL, or exit_reason changed) runs again;
@@ -299,8 +320,7 @@ function runSlice(v: ArmVcpu, st: RunState): number {
         if (!block(st, true, deadline)) return exitIntr(v);
         break;
       case STOP_WFE:
-        // Another vCPU may hold what this one waits for (a spinlock's WFE): let the VMM run it now.
-        if (v.vm.vcpus.some((o) => o !== v && !o.powerOff)) return exitIntr(v);
+        // Another vCPU may hold what this one waits for (a spinlock's WFE): block() yields to it.
         if (!block(st, true, deadline)) return exitIntr(v);
         break;
     }

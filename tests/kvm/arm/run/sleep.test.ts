@@ -104,3 +104,24 @@ test("vGIC: the virtual timer's PPI 27 wakes a WFI within about the timer deadli
   for (let i = 0; i < 5; i++) assert.equal(runRaw(t, c), -ERRNO.EINTR);
   assert.equal(reg(c, REG_R(5)), 1, "no second interrupt once masked");
 });
+
+test("a waiting vCPU yields at once while another vCPU of the VM has work; sleeps once all wait", () => {
+  const t = tinyVm({ vcpus: 2, powerOff: [1] });
+  const busy = load(t, "1: add r1, r1, #1\nb 1b");
+  const c0 = start(t, busy), c1 = start(t, busy, { vcpu: 1 });
+  assert.equal(runRaw(t, c1), -ERRNO.EINTR); // vCPU 0 never ran: vCPU 1 sleeps its slice
+  assert.equal(runRaw(t, c0), -ERRNO.EINTR); // vCPU 0 runs a busy slice
+  const t0 = performance.now();
+  for (let i = 0; i < 10; i++) assert.equal(runRaw(t, c1), -ERRNO.EINTR);
+  const yielded = performance.now() - t0;
+  assert.ok(yielded < 10, `10 KVM_RUNs of the powered-off vCPU took ${yielded.toFixed(2)} ms: it did not hold the thread`);
+  assert.equal(runView(c1).getUint32(RUN_OFF.exit_reason, true), EXIT.INTR);
+  assert.equal(reg(c1, REG_R(1)), 0, "still powered off");
+  // vCPU 0 now waits too (WFI with interrupts masked): both sleep their slices.
+  t.ram.set([0x03, 0xf0, 0x20, 0xe3, 0xfd, 0xff, 0xff, 0xea], 0x100); // wfi; b .-4 (A32, little-endian)
+  c0.setOneReg(REG_PC, 0x4000_0100);
+  assert.equal(runRaw(t, c0), -ERRNO.EINTR);
+  const t1 = performance.now();
+  assert.equal(runRaw(t, c1), -ERRNO.EINTR);
+  assert.ok(performance.now() - t1 >= 2, "with every vCPU waiting, KVM_RUN sleeps");
+});
