@@ -5,6 +5,8 @@
  * Single precision: `vadd32(a, b, fpscr)` takes and returns bit patterns (uint32).
  * Double precision: `vadd64(aHi, aLo, bHi, bLo, fpscr)` leaves the result in `fpResult.hi/lo`.
  * Exceptions raised are ORed into `fpFlags.value`; the caller moves them into FPSCR.
+ * FPAdd/FPSub/FPMul/FPDiv/FPSqrt/FPMulAdd first try the host fast path (host-fast.ts), which answers only
+ * where the host's arithmetic is bit-for-bit FPRound's.
  *
  * The compound instructions are built from these exactly as the instruction pseudocode does:
  * VMLA = FPAdd(d, FPMul(n, m)), VMLS = FPAdd(d, FPNeg(FPMul(n, m))), VNMLA = FPAdd(FPNeg(d),
@@ -19,6 +21,9 @@ import {
   slotHi, slotType, slotValue, unpack32, unpack64,
 } from "./operands.js";
 import { F32, F64, fpFlags } from "./round.js";
+import {
+  HOST_ADD, HOST_DIV, HOST_MUL, HOST_SQRT, HOST_SUB, hostMulAdd32, hostMulAdd64, hostOp32, hostOp64,
+} from "./host-fast.js";
 
 function signOf(slot: number): number {
   return slotHi[slot] >>> 31;
@@ -128,36 +133,42 @@ function compare(quietNaNExc: boolean, fpscr: number): number {
 // ---------------------------------------------------------------- single precision (bits in, bits out)
 
 export function vadd32(a: number, b: number, fpscr: number): number {
+  if (hostOp32(HOST_ADD, a, b, fpscr)) return fpResult.hi;
   unpack32(0, a, fpscr);
   unpack32(1, b, fpscr);
   addOrSub(false, F32, fpscr);
   return fpResult.hi;
 }
 export function vsub32(a: number, b: number, fpscr: number): number {
+  if (hostOp32(HOST_SUB, a, b, fpscr)) return fpResult.hi;
   unpack32(0, a, fpscr);
   unpack32(1, b, fpscr);
   addOrSub(true, F32, fpscr);
   return fpResult.hi;
 }
 export function vmul32(a: number, b: number, fpscr: number): number {
+  if (hostOp32(HOST_MUL, a, b, fpscr)) return fpResult.hi;
   unpack32(0, a, fpscr);
   unpack32(1, b, fpscr);
   mul(F32, fpscr);
   return fpResult.hi;
 }
 export function vdiv32(a: number, b: number, fpscr: number): number {
+  if (hostOp32(HOST_DIV, a, b, fpscr)) return fpResult.hi;
   unpack32(0, a, fpscr);
   unpack32(1, b, fpscr);
   div(F32, fpscr);
   return fpResult.hi;
 }
 export function vsqrt32(a: number, fpscr: number): number {
+  if (hostOp32(HOST_SQRT, a, 0, fpscr)) return fpResult.hi;
   unpack32(0, a, fpscr);
   sqrt(F32, fpscr);
   return fpResult.hi;
 }
 /** FPMulAdd(addend, op1, op2): addend + op1 * op2 with one rounding. */
 export function vfma32(addend: number, op1: number, op2: number, fpscr: number): number {
+  if (hostMulAdd32(addend, op1, op2, fpscr)) return fpResult.hi;
   unpack32(0, addend, fpscr);
   unpack32(1, op1, fpscr);
   unpack32(2, op2, fpscr);
@@ -174,32 +185,38 @@ export function vcmp32(a: number, b: number, e: boolean, fpscr: number): number 
 // ---------------------------------------------------------------- double precision (result in fpResult)
 
 export function vadd64(aHi: number, aLo: number, bHi: number, bLo: number, fpscr: number): void {
+  if (hostOp64(HOST_ADD, aHi, aLo, bHi, bLo, fpscr)) return;
   unpack64(0, aHi, aLo, fpscr);
   unpack64(1, bHi, bLo, fpscr);
   addOrSub(false, F64, fpscr);
 }
 export function vsub64(aHi: number, aLo: number, bHi: number, bLo: number, fpscr: number): void {
+  if (hostOp64(HOST_SUB, aHi, aLo, bHi, bLo, fpscr)) return;
   unpack64(0, aHi, aLo, fpscr);
   unpack64(1, bHi, bLo, fpscr);
   addOrSub(true, F64, fpscr);
 }
 export function vmul64(aHi: number, aLo: number, bHi: number, bLo: number, fpscr: number): void {
+  if (hostOp64(HOST_MUL, aHi, aLo, bHi, bLo, fpscr)) return;
   unpack64(0, aHi, aLo, fpscr);
   unpack64(1, bHi, bLo, fpscr);
   mul(F64, fpscr);
 }
 export function vdiv64(aHi: number, aLo: number, bHi: number, bLo: number, fpscr: number): void {
+  if (hostOp64(HOST_DIV, aHi, aLo, bHi, bLo, fpscr)) return;
   unpack64(0, aHi, aLo, fpscr);
   unpack64(1, bHi, bLo, fpscr);
   div(F64, fpscr);
 }
 export function vsqrt64(aHi: number, aLo: number, fpscr: number): void {
+  if (hostOp64(HOST_SQRT, aHi, aLo, 0, 0, fpscr)) return;
   unpack64(0, aHi, aLo, fpscr);
   sqrt(F64, fpscr);
 }
 export function vfma64(
   addHi: number, addLo: number, aHi: number, aLo: number, bHi: number, bLo: number, fpscr: number,
 ): void {
+  if (hostMulAdd64(addHi, addLo, aHi, aLo, bHi, bLo, fpscr)) return;
   unpack64(0, addHi, addLo, fpscr);
   unpack64(1, aHi, aLo, fpscr);
   unpack64(2, bHi, bLo, fpscr);
