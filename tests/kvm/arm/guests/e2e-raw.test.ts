@@ -136,7 +136,8 @@ function mmioExit(run: DataView): { addr: number; len: number; isWrite: boolean;
   const len = run.getUint32(RUN_MMIO_LEN, true);
   return {
     addr: Number(run.getBigUint64(RUN_MMIO_ADDR, true)), len, isWrite: run.getUint8(RUN_MMIO_IS_WRITE) !== 0,
-    data: Array.from({ length: len }, (_, i) => run.getUint8(RUN_MMIO_DATA + i)),
+    // mmio.data is only defined for writes (KVM leaves whatever was there for a read)
+    data: run.getUint8(RUN_MMIO_IS_WRITE) !== 0 ? Array.from({ length: len }, (_, i) => run.getUint8(RUN_MMIO_DATA + i)) : [],
   };
 }
 /** KVM_RUN until something other than -EINTR/KVM_EXIT_INTR (the end of a slice), at most `tries` times. */
@@ -273,14 +274,14 @@ step("VGIC_V2 device on a second VM: address attributes", () => {
 });
 
 step("KVM_EXIT_MMIO: store fields", () => {
-  assert.equal(runUntilExit(vcpu0, run0), 0);
+  assert.equal(runUntilExit(vcpu0, run0), 0, "KVM_RUN on vCPU 0 returns 0 with an exit (not -EINTR/KVM_EXIT_INTR at every slice)");
   const e = mmioExit(run0);
   assert.deepEqual(e, { addr: MMIO + 4, len: 4, isWrite: true, data: [0x44, 0x33, 0x22, 0x11] });
 });
 
 step("KVM_EXIT_MMIO: LDRSH completion, immediate_exit, PC advance", () => {
-  assert.equal(runUntilExit(vcpu0, run0), 0);
-  assert.deepEqual(mmioExit(run0), { addr: MMIO + 2, len: 2, isWrite: false, data: [0, 0] });
+  assert.equal(runUntilExit(vcpu0, run0), 0, "KVM_RUN on vCPU 0 returns 0 with an exit (not -EINTR/KVM_EXIT_INTR at every slice)");
+  assert.deepEqual(mmioExit(run0), { addr: MMIO + 2, len: 2, isWrite: false, data: [] });
   completeRead(run0, [0x34, 0x82]);
   run0.setUint8(RUN_IMMEDIATE_EXIT, 1);
   assert.equal(host.ioctl(vcpu0, KVM_RUN, 0), -EINTR, "immediate_exit");
@@ -297,13 +298,13 @@ step("KVM_EXIT_MMIO: LDRB, LDRSB, LDR, LDRH completion", () => {
     [MMIO + 0x10, 2, [0xfe, 0xff], 7, 0xfffen],
   ];
   for (const [addr, len, bytes, reg, value] of loads) {
-    assert.equal(runUntilExit(vcpu0, run0), 0);
+    assert.equal(runUntilExit(vcpu0, run0), 0, "KVM_RUN on vCPU 0 returns 0 with an exit (not -EINTR/KVM_EXIT_INTR at every slice)");
     const e = mmioExit(run0);
     assert.deepEqual([e.addr, e.len, e.isWrite], [addr, len, false], `load into r${reg}`);
     completeRead(run0, bytes);
   }
   // the next exit (the READONLY-slot store) completes the last load first
-  assert.equal(runUntilExit(vcpu0, run0), 0);
+  assert.equal(runUntilExit(vcpu0, run0), 0, "KVM_RUN on vCPU 0 returns 0 with an exit (not -EINTR/KVM_EXIT_INTR at every slice)");
   for (const [, , , reg, value] of loads) assert.equal(getReg(vcpu0, core(reg)), value, `r${reg}`);
 });
 
@@ -313,18 +314,18 @@ step("READONLY slot: stores exit, loads read memory", () => {
 
 step("PSCI CPU_ON of a POWER_OFF vCPU", () => {
   assert.equal(runUntilExit(vcpu1, run1, 2), -EINTR, "a powered-off vCPU sleeps: KVM_RUN ends with EINTR");
-  assert.equal(run1.getUint32(RUN_EXIT_REASON, true), KVM_EXIT_INTR);
-  assert.equal(runUntilExit(vcpu0, run0), 0);
+  assert.equal(run1.getUint32(RUN_EXIT_REASON, true), KVM_EXIT_INTR, "-EINTR comes with exit_reason KVM_EXIT_INTR");
+  assert.equal(runUntilExit(vcpu0, run0), 0, "KVM_RUN on vCPU 0 returns 0 with an exit (not -EINTR/KVM_EXIT_INTR at every slice)");
   assert.deepEqual(mmioExit(run0), { addr: MMIO + 0x20, len: 4, isWrite: true, data: [0, 0, 0, 0] }, "CPU_ON returned SUCCESS");
   assert.equal(getReg(vcpu0, core(9)), 0xdeadbeefn, "LDR from the READONLY slot read its memory");
   assert.equal(mpState(vcpu1), KVM_MP_STATE_RUNNABLE);
-  assert.equal(runUntilExit(vcpu1, run1), 0);
+  assert.equal(runUntilExit(vcpu1, run1), 0, "KVM_RUN on vCPU 1 returns 0 with an exit after CPU_ON");
   assert.deepEqual(mmioExit(run1), { addr: MMIO + 0x30, len: 4, isWrite: true, data: [0xcd, 0xab, 0, 0] }, "context id in r0");
   assert.equal(getReg(vcpu1, core(16)) & 0x1ffn, 0x1d3n, "vCPU 1 CPSR after CPU_ON reset");
 });
 
 step("PSCI SYSTEM_OFF", () => {
-  assert.equal(runUntilExit(vcpu0, run0), 0);
+  assert.equal(runUntilExit(vcpu0, run0), 0, "KVM_RUN on vCPU 0 returns 0 with an exit (not -EINTR/KVM_EXIT_INTR at every slice)");
   assert.equal(run0.getUint32(RUN_EXIT_REASON, true), KVM_EXIT_SYSTEM_EVENT);
   assert.equal(run0.getUint32(RUN_SYSTEM_EVENT_TYPE, true), KVM_SYSTEM_EVENT_SHUTDOWN);
   assert.equal(getReg(vcpu0, core(0)), 0xfffffffan, "r0 preset to INTERNAL_FAILURE");

@@ -16,7 +16,7 @@
 import { Kvm, KvmError, type VcpuFd, type VmFd } from "../../../../src/facade/index.js";
 import type { RawKvmHost } from "../../../../src/abi/syscalls.js";
 import { EINTR } from "../../../../src/abi/errno.js";
-import { KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_SYSTEM_EVENT, KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN } from "../../../../src/abi/exits.js";
+import { KVM_MP_STATE_STOPPED, KVM_EXIT_INTR, KVM_EXIT_MMIO, KVM_EXIT_SYSTEM_EVENT, KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN } from "../../../../src/abi/exits.js";
 import { armCoreReg } from "../../../../src/abi/one-reg-arm.js";
 import { KVM_ARM_VCPU_POWER_OFF, KVM_ARM_VCPU_PSCI_0_2 } from "../../../../src/abi/structs/vcpu.js";
 import { armDeviceAddrId, KVM_ARM_DEVICE_VGIC_V2, KVM_VGIC_V2_ADDR_TYPE_CPU, KVM_VGIC_V2_ADDR_TYPE_DIST } from "../../../../src/abi/structs/irq.js";
@@ -167,6 +167,10 @@ export function runGuest(host: RawKvmHost, elf: Uint8Array, options: VmmOptions 
           throw new Stop();
         }
         const v = vcpus[i]!;
+        // A powered-off vCPU would only sleep out its slice in KVM_RUN: skip it while another can run
+        // (PSCI CPU_ON makes it RUNNABLE). If every vCPU is off, run it anyway so a hang shows as a timeout.
+        if (vcpus.length > 1 && step(`KVM_GET_MP_STATE ${i}`, () => v.getMpState()) === KVM_MP_STATE_STOPPED &&
+            vcpus.some((o) => o.getMpState() !== KVM_MP_STATE_STOPPED)) continue;
         let reason: number;
         try {
           reason = v.run();
