@@ -1,6 +1,6 @@
 /**
- * ArmCpu: one ARMv7-A processor (Cortex-A15 / Cortex-A7 flavour), user-level integer state, the
- * decoded-code cache and the run loop.
+ * ArmCpu: one ARMv7-A processor (Cortex-A15 / Cortex-A7 flavour), integer state, the decoded-code
+ * cache with its translated blocks, and the run loop.
  *
  * Execution model: instructions are decoded once (decode/a32.ts, decode/t16.ts, decode/t32.ts) into
  * a per-physical-page `CodePage` (executor id + condition + four operands) and executed by the
@@ -11,6 +11,19 @@
  * After decoding, `specialize` (exec/fast.ts) swaps the commonest forms for switch-free executors.
  * Memory goes through `mmu` (software TLBs over the PhysicalMemoryPort); faults and I/O stops throw
  * the preallocated GUEST_STOP, caught here, with the instruction not yet committed (restartable).
+ *
+ * Hot code runs translated (jit/translate.ts): once the run loop has reached a block start with
+ * ITSTATE = 0 `translateThreshold` times (default 8), the straight-line run of decoded slots from
+ * there (to a branch, a stopping instruction, the page end or 64 instructions; IT blocks included,
+ * their conditions resolved at translation) becomes one generated JavaScript function with the
+ * operands as constants, N Z C V in locals, common forms inlined (jit/emit*.ts) and executor calls
+ * for the rest. The run loop calls it instead of stepping; a block branching to its own start loops
+ * inside the function until the budget is used, so `run(budget)` may overshoot by less than one
+ * block, and `retired` is always exact. Blocks live in the CodePage next to its decoded slots and
+ * go with it (self-modifying code, `invalidateCode`, a store into the page leaves the block at once).
+ * A fault or stop inside a block leaves exactly the interpreter's state at that instruction: flags
+ * written back, `pcCur` and ITSTATE of the instruction, and the instructions before it retired
+ * (`blockPartial`), so every instruction stays restartable.
  *
  * Flags are kept separately: N is the sign of `nf`, Z is `zf === 0`, C is `cf` (0/1), V is `vf`
  * (0/1), Q is `qf`, GE is `ge` (4 bits), and the Thumb IT state is `itstate` (ITSTATE[7:0]).
