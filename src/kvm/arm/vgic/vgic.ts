@@ -130,7 +130,11 @@ export class Vgic {
     return 0;
   }
 
-  /** GRP_NR_IRQS write (§10.4): EINVAL outside 64..1024 or not a multiple of 32; EBUSY once set. */
+  /**
+   * GRP_NR_IRQS write (§10.4): EINVAL outside 64..1024 or not a multiple of 32; EBUSY once set.
+   * The upper bound is the reference's; Linux 5.4 compares against VGIC_MAX_RESERVED (1023), which
+   * refuses 1024 itself — the one place this follows the reference over the kernel source.
+   */
   setNrIrqs(total: number): number {
     if (total < VGIC_NR_PRIVATE_IRQS + 32 || total > 1024 || (total & 31) !== 0) return -EINVAL;
     if (this.readyDone || this.nrSpis !== 0) return -EBUSY;
