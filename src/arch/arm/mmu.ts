@@ -151,6 +151,39 @@ export class ArmMmu {
     if (this.enabled) this.code.translationsChanged?.();
   }
 
+  /**
+   * LDRT/STRBT/…: a load with PL0 permissions whatever the current privilege (ARM ARM A8.8.92):
+   * 1, 2 or 4 bytes, zero-extended (4: a signed int32, like read32).
+   */
+  readUnprivileged(va: number, size: number): number {
+    if (this.user) return size === 1 ? this.read8(va) : size === 2 ? this.read16(va) : this.read32(va);
+    this.asUser(true);
+    try {
+      return size === 1 ? this.read8(va) : size === 2 ? this.read16(va) : this.read32(va);
+    } finally {
+      this.asUser(false);
+    }
+  }
+
+  /** STRT/STRBT/STRHT: a store with PL0 permissions. */
+  writeUnprivileged(va: number, size: number, v: number): void {
+    const user = this.user;
+    if (!user) this.asUser(true);
+    try {
+      if (size === 1) this.write8(va, v);
+      else if (size === 2) this.write16(va, v);
+      else this.write32(va, v);
+    } finally {
+      if (!user) this.asUser(false);
+    }
+  }
+
+  /** Switch the permission view only (no notification: instruction fetch keeps its privilege). */
+  private asUser(user: boolean): void {
+    this.user = user;
+    this.selectFast();
+  }
+
   private selectFast(): void {
     const f = this.user ? this.pl0 : this.pl1;
     this.rTag = f.rTag;

@@ -277,3 +277,19 @@ test("PL0 and PL1 keep separate fast TLBs: a PL1-only page faults at PL0 right a
   m.mmu.setUser(false);
   assert.equal(m.mmu.read32(0x8000_0000), 9);
 });
+
+test("unprivileged accesses (LDRT/STRT) at PL1 use PL0 permissions, then PL1 ones again", () => {
+  const m = machine();
+  l1(m, 0x8000_0000, section(0x0030_0000, { ap: 0b001 })); // PL1 RW, PL0 none
+  l1(m, 0x8100_0000, section(0x0030_0000, { ap: 0b010 })); // PL1 RW, PL0 RO
+  mmuOn(m);
+  m.port.poke32(0x0030_0000, 0x5a);
+  assert.equal(m.mmu.read32(0x8000_0000), 0x5a);
+  let f = aborts(m, () => m.mmu.readUnprivileged(0x8000_0000, 4));
+  assert.deepEqual([f.type, f.level, f.status], [FAULT_PERMISSION, 1, 0x0d]);
+  assert.equal(m.mmu.readUnprivileged(0x8100_0000, 1), 0x5a);
+  f = aborts(m, () => m.mmu.writeUnprivileged(0x8100_0000, 2, 1));
+  assert.deepEqual([f.type, f.access], [FAULT_PERMISSION, ACCESS_WRITE]);
+  m.mmu.write32(0x8000_0000, 0x77);
+  assert.equal(m.mmu.read32(0x8000_0000), 0x77, "back at PL1 permissions after the faulting unprivileged access");
+});
