@@ -16,8 +16,11 @@
  * 3. The PSCI handler of the vCPU's version (psciVersionOf): 0.1 (KVM's private ids), 0.2, 1.0.
  * Every call of 2 and 3 writes r0 = result and r1 = r2 = r3 = 0 (smccc_set_retval).
  *
- * The 64-bit function ids (SMC64 convention: bit 30) are NOT_SUPPORTED for a 32-bit guest (v5.6
- * kvm_psci_check_allowed_function); PSCI_FEATURES still reports them as the §8.2 table says.
+ * The 64-bit CPU_SUSPEND / CPU_ON / AFFINITY_INFO ids are NOT_SUPPORTED for a 32-bit guest, both as
+ * calls and as PSCI_FEATURES queries: the kernel change that made the calls fail (§8.2, "v5.6":
+ * kvm_psci_check_allowed_function, virt/kvm/arm/psci.c) applies the same check to PSCI_FEATURES' r1.
+ * The §8.2 PSCI_FEATURES row ("32/64") describes the kernels before it; tskvm keeps the pair
+ * consistent, so a guest is never told a function exists that then answers NOT_SUPPORTED.
  */
 import { KVM_SYSTEM_EVENT_RESET, KVM_SYSTEM_EVENT_SHUTDOWN } from "../../abi/exits.js";
 import { KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_AVAIL, KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_NOT_REQUIRED } from "../../abi/one-reg-arm.js";
@@ -197,17 +200,17 @@ function psci10Call(v: ArmVcpu, fn: number): number {
   return psci02Call(v, fn);
 }
 
-/** PSCI_FEATURES(r1): 0 for the functions KVM implements (§8.2 table), else NOT_SUPPORTED. */
+/**
+ * PSCI_FEATURES(r1): 0 for the functions KVM implements for a 32-bit guest (§8.2 table without the
+ * SMC64 ids, see the header), else NOT_SUPPORTED.
+ */
 function psciFeature(feature: number): number {
   switch (feature) {
     case PSCI_0_2_FN_PSCI_VERSION:
     case PSCI_0_2_FN_CPU_SUSPEND:
-    case PSCI_0_2_FN64_CPU_SUSPEND:
     case PSCI_0_2_FN_CPU_OFF:
     case PSCI_0_2_FN_CPU_ON:
-    case PSCI_0_2_FN64_CPU_ON:
     case PSCI_0_2_FN_AFFINITY_INFO:
-    case PSCI_0_2_FN64_AFFINITY_INFO:
     case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
     case PSCI_0_2_FN_SYSTEM_OFF:
     case PSCI_0_2_FN_SYSTEM_RESET:
