@@ -131,3 +131,31 @@ export const fw = (r: number): bigint => 0x4030000000140000n + BigInt(r);
 export const TIMER_CTL = 0x40200000000f7181n;
 export const TIMER_CNT = 0x40300000000f0708n;
 export const TIMER_CVAL = 0x40300000000f0718n;
+
+/** §6.2 rows: (CRn, op1, CRm, op2). */
+const INVARIANT: [number, number, number, number][] = [
+  [0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 2], [0, 0, 0, 3], [0, 0, 0, 6], [0, 1, 0, 1], [0, 1, 0, 7],
+  [0, 0, 1, 0], [0, 0, 1, 1], [0, 0, 1, 2], [0, 0, 1, 3], [0, 0, 1, 4], [0, 0, 1, 5], [0, 0, 1, 6], [0, 0, 1, 7],
+  [0, 0, 2, 0], [0, 0, 2, 1], [0, 0, 2, 2], [0, 0, 2, 3], [0, 0, 2, 4], [0, 0, 2, 5],
+];
+/** §6.3 rows, in list order: 32-bit (CRn, op1, CRm, op2) or 64-bit [op1, CRm]. */
+const SAVED: ([number, number, number, number] | [number, number])[] = [
+  [0, 0, 0, 5], [0, 2, 0, 0], [1, 0, 0, 0], [1, 0, 0, 1], [1, 0, 0, 2],
+  [0, 2], [2, 0, 0, 0], [2, 0, 0, 1], [2, 0, 0, 2], [1, 2],
+  [3, 0, 0, 0], [5, 0, 0, 0], [5, 0, 0, 1], [5, 0, 1, 0], [5, 0, 1, 1], [6, 0, 0, 0], [6, 0, 0, 2],
+  [0, 7], [9, 1, 0, 2], [10, 0, 2, 0], [10, 0, 2, 1], [10, 0, 3, 0], [10, 0, 3, 1],
+  [12, 0, 0, 0], [13, 0, 0, 1], [13, 0, 0, 2], [13, 0, 0, 3], [13, 0, 0, 4], [14, 0, 1, 0],
+];
+
+/** KVM_GET_REG_LIST of an A15 or A7 vCPU, §6.1 order. */
+export const EXPECTED_LIST: readonly bigint[] = [
+  ...Array.from({ length: 38 }, (_, i) => core(i)),
+  fw(0), fw(1), fw(2),
+  TIMER_CTL, TIMER_CNT, TIMER_CVAL,
+  ...INVARIANT.map(([crn, op1, crm, op2]) => cp15(crn, op1, crm, op2)),
+  ...SAVED.map((r) => (r.length === 2 ? cp15w(r[0], r[1]) : cp15(r[0], r[1], r[2], r[3]))),
+  ...Array.from({ length: 32 }, (_, i) => vfpD(i)),
+  vfpCtl(0x1008), vfpCtl(0x1001), vfpCtl(0x1009), vfpCtl(0x100a), vfpCtl(0x1007), vfpCtl(0x1006), vfpCtl(0x1000),
+  ccsidr(0), ccsidr(1), ccsidr(2),
+];
+
