@@ -19,11 +19,9 @@ import {
 } from "../../abi/one-reg-arm.js";
 import type { ArmCpu } from "../../arch/arm/cpu.js";
 import { kvmCp15Id, kvmCp15Registers } from "../../arch/arm/cp15/table.js";
-import { FPSID_CORTEX_A15, MVFR0_VFPV4_D32, MVFR1_WITH_NEON } from "../../arch/arm/vfp/fpscr.js";
+import { FPSID_CORTEX_A15, FPSID_CORTEX_A7, MVFR0_VFPV4_D32, MVFR1_WITH_NEON } from "../../arch/arm/vfp/fpscr.js";
 import type { ArmVcpu } from "./vcpu.js";
 
-/** FPSID of a Cortex-A7 (VFPv4, part 0x30, variant 7, revision 5), §6.2. */
-export const FPSID_CORTEX_A7 = 0x41023075;
 /** MVFR0 / MVFR1 of both cores (VFPv4-D32 with NEON), §6.2. */
 export const MVFR0_VALUE = MVFR0_VFPV4_D32;
 export const MVFR1_VALUE = MVFR1_WITH_NEON;

@@ -59,6 +59,8 @@ export const VFP_REG_FPEXC = 8;
 
 /** Cortex-A15 FPSID: implementer 0x41 (ARM), subarchitecture 0x04 (VFPv3+ common), part 0x30, variant 0xF. */
 export const FPSID_CORTEX_A15 = 0x410430f0;
+/** Cortex-A7 FPSID: implementer 0x41, subarchitecture 0x02, part 0x30, variant 7, revision 5 (kvm-arm32-abi.md §6.2). */
+export const FPSID_CORTEX_A7 = 0x41023075;
 
 /**
  * MVFR0 for VFPv4-D32: rounding modes 1 (all), short vectors 0, square root 1, divide 1, exception

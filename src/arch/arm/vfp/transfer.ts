@@ -11,7 +11,7 @@ import type { ArmCpu } from "../cpu.js";
 import { defineExecutor, EXECUTORS } from "../executors.js";
 import { OP_UNDEFINED } from "../exec/system.js";
 import {
-  FPEXC_EN, FPSCR_WRITABLE, FPSID_CORTEX_A15, MVFR0_VFPV4_D32, MVFR1_WITHOUT_NEON, MVFR1_WITH_NEON,
+  FPEXC_EN, FPSCR_WRITABLE, FPSID_CORTEX_A15, FPSID_CORTEX_A7, MVFR0_VFPV4_D32, MVFR1_WITHOUT_NEON, MVFR1_WITH_NEON,
   VFP_REG_FPEXC, VFP_REG_FPSCR, VFP_REG_FPSID, VFP_REG_MVFR0, VFP_REG_MVFR1,
 } from "./fpscr.js";
 
@@ -106,7 +106,7 @@ export const OP_VMRS = defineExecutor((cpu, rt, reg, insn) => {
   let v: number;
   if (reg === VFP_REG_FPSCR) v = fp.fpscr;
   else if (cpu.mode === MODE_USR) return undefinedInstruction(cpu, insn);
-  else if (reg === VFP_REG_FPSID) v = FPSID_CORTEX_A15;
+  else if (reg === VFP_REG_FPSID) v = cpu.model === "cortex-a7" ? FPSID_CORTEX_A7 : FPSID_CORTEX_A15;
   else if (reg === VFP_REG_MVFR0) v = MVFR0_VFPV4_D32;
   else if (reg === VFP_REG_MVFR1) v = advancedSimd ? MVFR1_WITH_NEON : MVFR1_WITHOUT_NEON;
   else if (reg === VFP_REG_FPEXC) v = fp.fpexc;

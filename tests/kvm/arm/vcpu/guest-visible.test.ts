@@ -72,3 +72,28 @@ test("registers, MPIDR, TPIDRURW, VBAR and D1 set through ONE_REG are what the g
   assert.equal(new DataView(ram.buffer, ram.byteOffset).getUint32(0x800, true), 0xcafef00d, "str r0, [r1] hit RAM");
   assert.deepEqual(getReg(m, fd, core(6)), [0, 0x55667788n], "the guest's VMOV result reads back through ONE_REG");
 });
+
+test("big.LITTLE: on an A15 host the A7 vCPU's guest reads the A7 MIDR, FPSID and SCTLR, the A15 vCPU its own", () => {
+  const m = machine(2);
+  withRam(m, [
+    0xee102f10, // mrc p15, 0, r2, c0, c0, 0   (MIDR)
+    0xe5832000, // str r2, [r3]
+    0xeef02a10, // vmrs r2, fpsid
+    0xe5832000, // str r2, [r3]
+    0xee112f10, // mrc p15, 0, r2, c1, c0, 0   (SCTLR)
+    0xe5832000, // str r2, [r3]
+  ]);
+  const expected: Record<number, number[]> = { 0: [0x412fc0f1, 0x410430f0, 0x00c50078], 1: [0x410fc075, 0x41023075, 0x00c50878] };
+  for (const target of [0, 1]) {
+    const fd = m.vcpus[target]!;
+    assert.equal(init(m, fd, target), 0);
+    const map = m.host.mmap(fd, 4096, 0);
+    if (typeof map === "number") throw new Error("mmap vcpu");
+    const run = new DataView(map.bytes.buffer, map.bytes.byteOffset, 4096);
+    assert.equal(setReg(m, fd, core(3), DEV), 0);
+    for (const value of expected[target]!) {
+      assert.equal(runToExit(m, fd, run), EXIT_MMIO);
+      assert.equal(run.getUint32(40, true) >>> 0, value, `target ${target}`);
+    }
+  }
+});
