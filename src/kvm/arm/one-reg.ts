@@ -26,6 +26,7 @@ import type { ArmCpu } from "../../arch/arm/cpu.js";
 import { KVM_INVARIANT, KVM_SAVED, cp15ByKey32, cp15ByKey64, key32, key64, kvmCp15Get, kvmCp15Set } from "../../arch/arm/cp15/table.js";
 import { coreRegister, setCoreRegister } from "../../arch/arm/exceptions.js";
 import type { IoctlArg } from "../uaccess.js";
+import { psciVersionOf } from "./psci.js";
 import { fwRegLevel, fpsidOf, MVFR0_VALUE, MVFR1_VALUE, validCcsidrSelector, vfpDRegCount } from "./reg-list.js";
 import type { ArmVcpu } from "./vcpu.js";
 
@@ -132,7 +133,7 @@ function fwReg(v: ArmVcpu, id: bigint): RegAccess | number {
   if (id === KVM_REG_ARM_PSCI_VERSION) {
     return {
       size: 8,
-      get: () => BigInt(wants02 ? vm.psciVersion ?? PSCI_VERSION_1_0 : PSCI_VERSION_0_1),
+      get: () => BigInt(psciVersionOf(v)),
       set: (w) => {
         if (w === BigInt(PSCI_VERSION_0_1)) {
           if (wants02) return -EINVAL;
