@@ -27,7 +27,9 @@ const versionCommand: Command = {
 const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<Command> }> = [
   { name: "version", summary: versionCommand.summary, load: async () => versionCommand },
   { name: "info", summary: "show the emulated KVM host: API version, capabilities", load: async () => (await import("./commands/info.js")).infoCommand },
+  { name: "run", summary: "boot an ARM Linux kernel on the virt board", load: async () => (await import("./commands/run.js")).runCommand },
   { name: "user", summary: "run a static ARM Linux program (user-mode emulation)", load: async () => (await import("./commands/user.js")).userCommand },
+  { name: "guest", summary: "fetch Debian's ARM kernel and BusyBox, build the guest initramfs", load: async () => (await import("./commands/guest.js")).guestCommand },
 ];
 
 function usage(): string {

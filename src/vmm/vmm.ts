@@ -70,8 +70,10 @@ export interface DeviceContext {
 
 export interface MappedDevice {
   readonly base: number;
-  readonly device: MmioDevice & { reset?(): void };
+  readonly device: MmioDevice;
   readonly name: string;
+  /** The device's power-on reset, run when the board reboots. */
+  readonly reset?: () => void;
 }
 
 export interface VmmConfig {
@@ -217,7 +219,7 @@ export class Vmm {
   reboot(): void {
     this.reboots++;
     this.initVcpus();
-    for (const d of this.devices) d.device.reset?.();
+    for (const d of this.devices) d.reset?.();
     this.ram.bytes.fill(0);
     this.loadAndSetBootRegs();
   }
