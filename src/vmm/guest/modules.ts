@@ -50,14 +50,15 @@ function lines(text: string | undefined): string[] {
   return (text ?? "").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 
-export function parseModulesDep(text: string): Map<string, { path: string; deps: string[] }> {
-  const out = new Map<string, { path: string; deps: string[] }>();
+/** module name → its path and its dependencies (as names and as the paths modules.dep gives). */
+export function parseModulesDep(text: string): Map<string, { path: string; deps: string[]; depPaths: string[] }> {
+  const out = new Map<string, { path: string; deps: string[]; depPaths: string[] }>();
   for (const line of lines(text)) {
     const colon = line.indexOf(":");
     if (colon < 0) throw new ModuleSelectionError(`modules.dep: malformed line '${line}'`);
     const path = line.slice(0, colon).trim();
     const deps = line.slice(colon + 1).trim().split(/\s+/).filter((d) => d !== "");
-    out.set(moduleName(path), { path, deps: deps.map(moduleName) });
+    out.set(moduleName(path), { path, deps: deps.map(moduleName), depPaths: deps });
   }
   return out;
 }
@@ -81,12 +82,18 @@ function parseSoftdep(text: string | undefined): Map<string, string[]> {
   return out;
 }
 
+/**
+ * alias → module. Several modules may provide one alias (crc32c: crc32c_generic and the ARMv8-only
+ * crc32-arm-ce); the *_generic one is taken because it loads on every CPU, else the first listed.
+ */
 function parseAlias(text: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of lines(text)) {
     const words = line.split(/\s+/);
     // modules.alias patterns may be globs (pci:v*...); a soft dependency names a plain alias.
-    if (words[0] === "alias" && words.length >= 3 && !out.has(words[1]!)) out.set(words[1]!, moduleName(words[2]!));
+    if (words[0] !== "alias" || words.length < 3) continue;
+    const name = moduleName(words[2]!);
+    if (!out.has(words[1]!) || (name.endsWith("_generic") && !out.get(words[1]!)!.endsWith("_generic"))) out.set(words[1]!, name);
   }
   return out;
 }
