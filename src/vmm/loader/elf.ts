@@ -79,7 +79,7 @@ export function loadElf(ram: GuestRam, image: Uint8Array): LoadedElf {
     end = Math.max(end, range.end);
   }
 
-  const pc = entry & ~1;
+  const pc = (entry & ~1) >>> 0;
   let physicalEntry = entry;
   const inPhysical = segments.some((s) => pc >= s.paddr && pc < s.paddr + s.memsz);
   if (!inPhysical) {
