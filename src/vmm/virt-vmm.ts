@@ -4,8 +4,8 @@
  *   PL011 at 0x09000000 (INTID 33) — the console; PL031 at 0x09010000 (INTID 34) — host time;
  *   virtio-mmio slots from 0x0A000000 (INTID 48 + slot): one virtio-blk per disk, in order, then a
  *   virtio-rng; the DTB (machineDtb) describing exactly these, with bootargs and the initrd range.
- * The images are placed by the caller's `place` step (the loader), which also decides where the
- * DTB goes; it runs again on every reboot so the guest starts from fresh images.
+ * The images are placed by src/vmm/loader (arrangeBoot: QEMU -kernel rules), or a caller's `place`
+ * step; it runs again on every reboot so the guest starts from fresh images.
  */
 import type { RawKvmHost } from "../abi/syscalls.js";
 import { Pl011 } from "../devices/pl011.js";
@@ -16,6 +16,7 @@ import { VirtioRng } from "../devices/virtio/rng.js";
 import {
   machineDtb, RTC_INTID, UART_INTID, VIRT_MEMORY_MAP, virtioMmioBase, virtioMmioIntid, type MachineConfig,
 } from "./machine.js";
+import { arrangeBoot } from "./loader/boot.js";
 import { Vmm, type BootImage, type CpuModel, type GuestRam, type MappedDevice, type VmmExit } from "./vmm.js";
 
 export interface VirtDisk {
@@ -44,7 +45,8 @@ export interface VirtVmmOptions {
   readonly dtb?: Uint8Array;
   readonly disks?: readonly VirtDisk[];
   readonly noReboot?: boolean;
-  readonly place: PlaceImages;
+  /** Default: the loader's arrangeBoot. */
+  readonly place?: PlaceImages;
   /** Guest UART output, byte by byte. */
   readonly transmit: (byte: number) => void;
   /** Accesses no device claims (default: ignored, reads return 0, as QEMU's unassigned memory). */
@@ -57,6 +59,12 @@ export function virtMachineConfig(o: Pick<VirtVmmOptions, "memBytes" | "cpus" | 
   const slots = [...Array((o.disks?.length ?? 0) + 1).keys()]; // disks, then the rng
   return { ramBytes: o.memBytes, cpus: o.cpus, virtioSlots: slots, bootargs: o.append ?? "", initrd };
 }
+
+/** The loader's placement (ELF / uImage / zImage / raw; initrd and DTB above the kernel). */
+export const loaderPlacement: PlaceImages = (req) => {
+  const layout = arrangeBoot(req.ram, { kernel: req.kernel, initrd: req.initrd, dtb: req.dtb });
+  return { entry: layout.pc, dtb: layout.r2, cpsr: layout.cpsr };
+};
 
 export class VirtVmm {
   readonly vmm: Vmm;
@@ -77,7 +85,7 @@ export class VirtVmm {
       noReboot: o.noReboot,
       onUnmappedMmio: o.onUnmappedMmio,
       boot: (ram) =>
-        o.place({
+        (o.place ?? loaderPlacement)({
           ram,
           kernel: o.kernel,
           initrd: o.initrd,

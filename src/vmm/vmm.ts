@@ -55,10 +55,12 @@ export interface GuestRam {
 
 /** Where the boot step put things. */
 export interface BootImage {
-  /** Guest-physical entry point (bit 0 set = Thumb entry is not used on this board). */
+  /** Guest-physical entry point (PC, without a Thumb bit). */
   readonly entry: number;
   /** Guest-physical DTB address handed over in r2 (0 if none). */
   readonly dtb: number;
+  /** Entry CPSR (default BOOT_CPSR; the loader sets T for a Thumb entry). */
+  readonly cpsr?: number;
 }
 
 /** What the VMM hands the caller's device factory: IRQ lines and guest memory for DMA. */
@@ -190,7 +192,7 @@ export class Vmm {
       v.setOneReg(armCoreReg(ARM_CORE_INDEX.r0), 0);
       v.setOneReg(armCoreReg(ARM_CORE_INDEX.r1), 0xffff_ffff);
       v.setOneReg(armCoreReg(ARM_CORE_INDEX.r2), image.dtb >>> 0);
-      v.setOneReg(armCoreReg(ARM_CORE_INDEX.cpsr), BOOT_CPSR);
+      v.setOneReg(armCoreReg(ARM_CORE_INDEX.cpsr), image.cpsr ?? BOOT_CPSR);
       v.setOneReg(armCoreReg(ARM_CORE_INDEX.pc), image.entry >>> 0);
     });
   }

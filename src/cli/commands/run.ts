@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { createHost } from "../../kvm/index.js";
 import { VIRT_MAX_CPUS, VIRT_MAX_RAM_BYTES } from "../../vmm/machine.js";
 import { CPU_TARGETS, VmmError, type CpuModel } from "../../vmm/vmm.js";
-import { VirtVmm, type VirtDisk } from "../../vmm/virt-vmm.js";
-import { placeImages } from "../../vmm/image-placement.js";
+import { loaderPlacement, VirtVmm, type VirtDisk } from "../../vmm/virt-vmm.js";
 import { HostConsole } from "../console.js";
 import { CliError, type Command } from "../command.js";
 
@@ -162,7 +161,7 @@ export const runCommand: Command = {
         dtb,
         disks: o.disks,
         noReboot: o.noReboot,
-        place: (req) => placeImages({ ...req, dtb: (range) => (placedDtb = req.dtb(range)) }),
+        place: (req) => loaderPlacement({ ...req, dtb: (range) => (placedDtb = req.dtb(range)) }),
         transmit: (byte) => console!.writeByte(byte),
       });
     } catch (e) {

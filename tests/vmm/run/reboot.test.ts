@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createHost } from "../../../src/kvm/index.js";
 import { VirtVmm } from "../../../src/vmm/virt-vmm.js";
-import { placeImages } from "../../../src/vmm/image-placement.js";
 import { crossCompilerVersion } from "../../arch/arm/differential/cross-toolchain.js";
 import { buildKvmGuest } from "../../kvm/arm/guests/guest-build.js";
 
@@ -18,7 +17,6 @@ test("sysreset guest reboots until stopped; each boot starts from fresh images",
     memBytes: 32 << 20,
     cpus: ["cortex-a15", "cortex-a15"],
     kernel,
-    place: placeImages,
     transmit: (b) => {
       out += String.fromCharCode(b);
       if (b === 0x0a && out.split("ok psci version major\n").length - 1 === 3) machine.stop();
@@ -38,7 +36,7 @@ test("sysreset guest reboots until stopped; each boot starts from fresh images",
 
 test("sysreset guest with noReboot ends the run with the reset", { skip: noCross }, async () => {
   const kernel = readFileSync(await buildKvmGuest("sysreset"));
-  const machine = new VirtVmm(createHost(), { memBytes: 32 << 20, cpus: ["cortex-a15"], kernel, place: placeImages, noReboot: true, transmit: () => {} });
+  const machine = new VirtVmm(createHost(), { memBytes: 32 << 20, cpus: ["cortex-a15"], kernel, noReboot: true, transmit: () => {} });
   try {
     assert.deepEqual(await machine.run(), { kind: "reset", vcpu: 0 });
     assert.equal(machine.vmm.reboots, 0);
