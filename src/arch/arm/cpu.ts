@@ -420,6 +420,11 @@ export class ArmCpu implements CodeWriteListener {
     this.flushCodeMap();
   }
 
+  /** The MMU's translations changed (TLB maintenance, translation registers, privilege). */
+  translationsChanged(): void {
+    this.flushCodeMap();
+  }
+
   /** Drop the instruction-side virtual page map (decoded code stays, keyed by physical page). */
   flushCodeMap(): void {
     this.codeVpn = -1;
