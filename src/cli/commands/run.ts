@@ -4,6 +4,7 @@
  * Exit status: 0 when the guest powers off (PSCI SYSTEM_OFF), resets with --no-reboot, or the user
  * quits with Ctrl-A X; 1 when the guest crashes or the VM fails; 2 for a usage mistake.
  */
+import { defaultGuestDir, existingGuest } from "../../vmm/guest/fetch.js";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -93,15 +94,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions {
   return o;
 }
 
-/**
- * The guest `tskvm guest fetch` leaves: $TSKVM_GUEST_DIR, else $XDG_CACHE_HOME/tskvm/guest, else
- * ~/.cache/tskvm/guest, holding vmlinuz and initrd.img (the guest fetcher's convention).
- */
+/** The guest `tskvm guest fetch` leaves (its directory rule lives with the fetcher). */
 function fetchedGuest(): { dir: string; vmlinuz?: string; initrd?: string } {
-  const env = process.env;
-  const dir = env.TSKVM_GUEST_DIR || join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tskvm", "guest");
-  const vmlinuz = join(dir, "vmlinuz"), initrd = join(dir, "initrd.img");
-  return existsSync(vmlinuz) && existsSync(initrd) ? { dir, vmlinuz, initrd } : { dir };
+  const dir = defaultGuestDir(process.env, homedir());
+  const files = existingGuest(dir);
+  return files ? { dir, vmlinuz: files.vmlinuz, initrd: files.initrd } : { dir };
 }
 
 function readInput(what: string, path: string): Uint8Array {
