@@ -68,7 +68,13 @@ test("GNU cpio unpacks the layout: /init, BusyBox links, shutdown scripts, modul
     const insmods = [...init.matchAll(/^insmod '([^']+)'/gm)].map((m) => m[1]);
     assert.deepEqual(insmods, [`/${mod}/kernel/drivers/virtio/virtio.ko`, `/${mod}/kernel/drivers/virtio/virtio_mmio.ko`]);
     assert.ok(init.indexOf("mount -t proc") < init.indexOf("insmod"));
-    assert.match(init, /^setsid cttyhack sh -l$/m);
+    // The console shell runs in the background so PID 1 can act on BusyBox's shutdown signals
+    // (halt.c: USR1 halt, USR2 poweroff, TERM reboot) while it waits.
+    assert.match(init, /^setsid cttyhack sh -l <\/dev\/console >\/dev\/console 2>&1 &\nwait \$!$/m);
+    assert.match(init, /^trap 'sync; exec busybox poweroff -f' USR2$/m);
+    assert.match(init, /^trap 'sync; exec busybox halt -f' USR1$/m);
+    assert.match(init, /^trap 'sync; exec busybox reboot -f' TERM$/m);
+    assert.ok(init.indexOf("trap ") < init.indexOf("setsid"), "traps are set before the shell starts");
     assert.match(init, /sync\nexec busybox poweroff -f\n$/);
     // The script is valid sh.
     assert.equal(spawnSync("sh", ["-n", join(dir, "init")]).status, 0);
