@@ -13,13 +13,20 @@ export function hasQemu(): boolean {
   return spawnSync(QEMU, ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-export function qemuArgs(elf: string, cpu: "cortex-a15" | "cortex-a7"): string[] {
-  return ["-M", "virt", "-cpu", cpu, "-m", "256", "-nographic", "-no-reboot", "-nic", "none", "-kernel", elf];
+export interface QemuMachine {
+  readonly cpu?: "cortex-a15" | "cortex-a7";
+  /** vCPUs; secondaries stay powered off until PSCI CPU_ON. */
+  readonly smp?: number;
 }
 
-export function runOnQemu(elf: string, cpu: "cortex-a15" | "cortex-a7" = "cortex-a15", timeoutMs = 30_000): Promise<BareMetalResult> {
+export function qemuArgs(elf: string, machine: QemuMachine = {}): string[] {
+  const { cpu = "cortex-a15", smp = 1 } = machine;
+  return ["-M", "virt", "-cpu", cpu, "-smp", String(smp), "-m", "256", "-nographic", "-no-reboot", "-nic", "none", "-kernel", elf];
+}
+
+export function runOnQemu(elf: string, machine: QemuMachine = {}, timeoutMs = 30_000): Promise<BareMetalResult> {
   return new Promise((resolve) => {
-    const child = spawn(QEMU, qemuArgs(elf, cpu), { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(QEMU, qemuArgs(elf, machine), { stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
