@@ -39,9 +39,7 @@ test("--strace lists each call with arguments and result on stderr", { skip: !ha
   assert.match(r.stderr, /^\d+ exit_group\(42\) = \?$/m);
 });
 
-// todo: the core's LDRB with a register offset (ldrb r3, [r1, r2]) loads 0 today; qemu-arm prints
-// "second arg" for this program. Re-enable when the core handles it.
-test("argv reaches the program: it prints argv[2]", { skip: !hasToolchain, todo: "core: LDRB (register) loads 0" }, () => {
+test("argv reaches the program: it prints argv[2]", { skip: !hasToolchain }, () => {
   const prog = asm(`
   ldr r1, [sp, #12]        @ argv[2]
   mov r2, #0
