@@ -414,6 +414,29 @@ export class ArmCpu implements CodeWriteListener {
     this.itlbKey.fill(-1);
   }
 
+  /**
+   * The processors of this one's inner-shareable domain, itself included. Broadcast maintenance
+   * (TLBI…IS, ICIALLUIS, and ICIMVAU/BPIALL, which ARMv7 MP cores broadcast too) reaches all of them.
+   * A lone CPU is its own domain; the KVM layer sets this for the vCPUs of one VM.
+   */
+  shareableDomain: () => readonly ArmCpu[] = () => [this];
+
+  /** Drop every decoded page (an instruction-cache invalidate of everything). */
+  invalidateAllCode(): void {
+    this.cache.clear();
+    this.codeVpn = -1;
+    this.itlbKey.fill(-1);
+  }
+
+  /**
+   * Another processor may have written code this one has decoded: instruction-cache maintenance
+   * by any CPU of the domain drops the others' decoded code (this CPU's own stores already keep its
+   * cache coherent, see `codeWritten`).
+   */
+  invalidatePeersCode(): void {
+    for (const other of this.shareableDomain()) if (other !== this) other.invalidateAllCode();
+  }
+
   /** Drop all translations (TLBs and the instruction-side page map). */
   flushTlb(): void {
     this.mmu.flush();

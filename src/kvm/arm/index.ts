@@ -6,6 +6,7 @@
  * reset.ts (§7); one-reg.ts (§5); reg-list.ts (§6); run.ts / mmio.ts / sleep.ts (KVM_RUN);
  * psci.ts (HVC/SMC); vgic/ (the in-kernel GICv2).
  */
+import type { ArmCpu } from "../../arch/arm/cpu.js";
 import { EBUSY, EFAULT, EINVAL, ENODEV, ENXIO } from "../../abi/errno.js";
 import {
   KVM_CAP_ARM_INJECT_EXT_DABT,
@@ -101,6 +102,19 @@ export class ArmVm implements KvmArchVm {
   maxVcpus = VGIC_V2_MAX_CPUS;
   /** vCPUs by index (creation order). */
   readonly vcpus: ArmVcpu[] = [];
+  private readonly coreList: ArmCpu[] = [];
+
+  /** The vCPUs' cores (one inner-shareable domain), kept without allocating per call. */
+  cores(): readonly ArmCpu[] {
+    const list = this.coreList;
+    const vcpus = this.vcpus;
+    if (list.length !== vcpus.length) list.length = vcpus.length;
+    for (let i = 0; i < vcpus.length; i++) {
+      const core = vcpus[i]!.cpu;
+      if (list[i] !== core) list[i] = core;
+    }
+    return list;
+  }
   vgic: Vgic | null = null;
   /** VM-wide PSCI version forced through KVM_REG_ARM_PSCI_VERSION; null = the latest (1.0). */
   psciVersion: number | null = null;

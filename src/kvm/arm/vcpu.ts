@@ -117,6 +117,8 @@ export class ArmVcpu implements KvmArchVcpu {
     port.stopInfo = cpu.stopInfo;
     cpu.systemMode = true;
     cpu.timer.cntvoff = this.vm.counterOffset;
+    // The VM's vCPUs form one inner-shareable domain: broadcast TLB and I-cache maintenance reaches all.
+    cpu.shareableDomain = () => this.vm.cores();
     return cpu;
   }
 

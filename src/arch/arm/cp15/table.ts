@@ -184,7 +184,11 @@ const cacheOps: [number, number, string][] = [
   [6, 1, "DCIMVAC"], [6, 2, "DCISW"], [10, 1, "DCCMVAC"], [10, 2, "DCCSW"], [11, 1, "DCCMVAU"], [14, 1, "DCCIMVAC"],
   [14, 2, "DCCISW"],
 ];
-for (const [crm, op2, name] of cacheOps) op(7, 0, crm, op2, name, nop);
+/** Instruction-cache and branch-predictor maintenance: what other vCPUs decoded may be stale now. */
+const icacheOps = new Set(["ICIALLUIS", "BPIALLIS", "ICIALLU", "ICIMVAU", "BPIALL", "BPIMVA"]);
+for (const [crm, op2, name] of cacheOps) {
+  op(7, 0, crm, op2, name, icacheOps.has(name) ? (cpu) => cpu.invalidatePeersCode() : nop);
+}
 const cp15BarrierGate = (cpu: ArmCpu): boolean => !cpu.systemMode || (cpu.cp15.sctlr & (1 << 5)) !== 0; // SCTLR.CP15BEN
 for (const [crm, op2, name] of [[5, 4, "CP15ISB"], [10, 4, "CP15DSB"], [10, 5, "CP15DMB"]] as const) {
   reg(7, 0, crm, op2, { name, access: WO | PL0_W, pl0Gate: cp15BarrierGate, read: zero });
@@ -198,10 +202,14 @@ op(7, 0, 8, 3, "ATS1CUW", (cpu, v) => atsOperation(cpu, v, true, true));
 for (const crm of [3, 5, 6, 7]) {
   const sfx = crm === 3 ? "IS" : "";
   const pre = crm === 5 ? "ITLB" : crm === 6 ? "DTLB" : "TLB";
-  op(8, 0, crm, 0, `${pre}IALL${sfx}`, (cpu) => tlbInvalidateAll(cpu));
-  op(8, 0, crm, 1, `${pre}IMVA${sfx}`, (cpu, v) => tlbInvalidateMva(cpu, v));
-  op(8, 0, crm, 2, `${pre}IASID${sfx}`, (cpu, v) => tlbInvalidateAsid(cpu, v));
-  if (crm === 3 || crm === 7) op(8, 0, crm, 3, `TLBIMVAA${sfx}`, (cpu, v) => tlbInvalidateMvaAllAsid(cpu, v));
+  // The inner-shareable forms (c8, c3) act on every CPU of the domain.
+  const on = crm === 3
+    ? (fn: (c: ArmCpu, v: number) => void) => (cpu: ArmCpu, v: number) => { for (const c of cpu.shareableDomain()) fn(c, v); }
+    : (fn: (c: ArmCpu, v: number) => void) => fn;
+  op(8, 0, crm, 0, `${pre}IALL${sfx}`, on((c) => tlbInvalidateAll(c)));
+  op(8, 0, crm, 1, `${pre}IMVA${sfx}`, on((c, v) => tlbInvalidateMva(c, v)));
+  op(8, 0, crm, 2, `${pre}IASID${sfx}`, on((c, v) => tlbInvalidateAsid(c, v)));
+  if (crm === 3 || crm === 7) op(8, 0, crm, 3, `TLBIMVAA${sfx}`, on((c, v) => tlbInvalidateMvaAllAsid(c, v)));
 }
 
 // ---- c9: L2 control, PMU (RAZ/WI as KVM presented it) -----------------------------------------------
