@@ -269,7 +269,16 @@ export class ArmVcpu implements KvmArchVcpu {
     if (!this.initialized) this.adoptModel(target);
     this.target = target;
     this.features = bits;
-    // kvm_reset_vcpu; a vCPU that ran also drops the VM's stage-2 mappings (invisible here).
+    // kvm_reset_vcpu. A vCPU that ran also drops the VM's stage-2 mappings, so every later guest
+    // execution of a page starts from what userspace put there (KVM invalidates the I-cache on the
+    // next exec fault): here, every vCPU's decoded code and translations go. A VMM that reloads the
+    // kernel image before re-INIT (reboot) must not run the previous boot's decoded code.
+    if (this.hasRun) {
+      for (const core of this.vm.cores()) {
+        core.invalidateAllCode();
+        core.flushTlb();
+      }
+    }
     this.pendingReset = null;
     this.reset();
     this.powerOff = (bits & (1 << KVM_ARM_VCPU_POWER_OFF)) !== 0;
