@@ -46,15 +46,8 @@ typedef unsigned char u8;
 
 #define REG32(a) (*(volatile u32 *)(a))
 
-/* ---- console and checks */
-void putc(char c);
-void puts(const char *s);
-void put_hex(u32 v);
-void put_dec(u32 v);
-/* One line per check: "ok <what>" or "FAIL <what> expected 0x.. got 0x..". */
-void check(const char *what, u32 expected, u32 got);
-void check_true(const char *what, int cond);
-extern u32 failures;
+/* ---- console and checks (guests/common/console.h) */
+#include "console.h"
 /* Prints "EXIT <failures>" and powers off through PSCI SYSTEM_OFF (hvc #0, r0 = 0x84000008). */
 void finish(void) __attribute__((noreturn));
 void *memset(void *d, int c, unsigned n);

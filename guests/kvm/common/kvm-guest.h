@@ -66,14 +66,8 @@ typedef short s16;
 #define PSCI_INVALID_PARAMS 0xfffffffeu
 #define PSCI_ALREADY_ON 0xfffffffcu
 
-/* ---- console and checks: one line per check, "ok <what>" or "FAIL <what> expected <x> got <y>" */
-void putc(char c);
-void puts(const char *s);
-void put_hex(u32 v);
-void put_dec(u32 v);
-void check(const char *what, u32 expected, u32 got);
-void check_true(const char *what, int cond);
-extern u32 failures;
+/* ---- console and checks (guests/common/console.h) */
+#include "console.h"
 /* Prints "EXIT <failures>" and powers the machine off with PSCI SYSTEM_OFF. */
 void finish(void) __attribute__((noreturn));
 /* The same, ending with the given PSCI call (SYSTEM_OFF or SYSTEM_RESET). */

@@ -3,7 +3,6 @@
  */
 #include "kvm-guest.h"
 
-u32 failures;
 
 void *memset(void *d, int c, unsigned n) {
   u8 *p = d;
@@ -11,50 +10,7 @@ void *memset(void *d, int c, unsigned n) {
   return d;
 }
 
-void putc(char c) {
-  while (REG32(UART_FR) & UART_FR_TXFF) {
-  }
-  REG32(UART_DR) = (u8)c;
-}
-
-void puts(const char *s) {
-  while (*s) putc(*s++);
-}
-
-void put_hex(u32 v) {
-  puts("0x");
-  for (int i = 28; i >= 0; i -= 4) putc("0123456789abcdef"[(v >> i) & 0xf]);
-}
-
-void put_dec(u32 v) {
-  char buf[12];
-  int n = 0;
-  do buf[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  while (n) putc(buf[--n]);
-}
-
-void check(const char *what, u32 expected, u32 got) {
-  if (expected == got) {
-    puts("ok ");
-    puts(what);
-  } else {
-    failures++;
-    puts("FAIL ");
-    puts(what);
-    puts(" expected ");
-    put_hex(expected);
-    puts(" got ");
-    put_hex(got);
-  }
-  putc('\n');
-}
-
-void check_true(const char *what, int cond) {
-  if (cond) puts("ok ");
-  else failures++, puts("FAIL ");
-  puts(what);
-  putc('\n');
-}
+/* putc, puts, put_hex, put_dec, check, check_true: guests/common/console.c */
 
 /* SMCCC over HVC: function id in r0, arguments r1..r3, result in r0 (r1..r3 may be clobbered). */
 u32 psci_call(u32 fn, u32 a1, u32 a2, u32 a3) {

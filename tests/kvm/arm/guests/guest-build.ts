@@ -12,18 +12,12 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CROSS_CC, GUEST_CACHE, REPO_ROOT, crossCompilerVersion } from "../../../arch/arm/differential/cross-toolchain.js";
+import { CONSOLE_DIR, CONSOLE_FILES, guestFlags, type GuestIsa } from "../../../arch/arm/system/baremetal/guest-build.js";
+
+export { guestFlags, type GuestIsa };
 
 export const KVM_GUEST_DIR = join(REPO_ROOT, "guests", "kvm");
 const COMMON = join(KVM_GUEST_DIR, "common");
-export type GuestIsa = "arm" | "thumb";
-
-export function guestFlags(isa: GuestIsa): string[] {
-  return [
-    "-ffreestanding", "-nostdlib", "-nostartfiles", "-march=armv7ve", "-mfloat-abi=soft", `-m${isa}`,
-    "-O2", "-g", "-Wall", "-Wextra", "-Werror",
-    "-Wl,--build-id=none,--no-warn-rwx-segments,-z,noexecstack",
-  ];
-}
 
 /** Every guests/kvm/*.c. */
 export function listKvmGuests(): string[] {
@@ -41,10 +35,10 @@ export async function buildKvmGuest(name: string, isa: GuestIsa = "arm"): Promis
   if (!version) throw new Error(`${CROSS_CC} is not installed (run scripts/setup.sh)`);
   const common = readdirSync(COMMON).filter((f) => /\.(c|S|h|ld)$/.test(f)).sort().map((f) => join(COMMON, f));
   const own = [`${name}.c`, `${name}-ops.S`].map((f) => join(KVM_GUEST_DIR, f)).filter((f) => existsSync(f));
-  const sources = [...common.filter((f) => /\.(c|S)$/.test(f)), ...own];
-  const flags = [...guestFlags(isa), `-I${COMMON}`, "-T", join(COMMON, "kvm-guest.ld")];
+  const sources = [...common.filter((f) => /\.(c|S)$/.test(f)), CONSOLE_FILES[1]!, ...own];
+  const flags = [...guestFlags(isa), `-I${COMMON}`, `-I${CONSOLE_DIR}`, "-T", join(COMMON, "kvm-guest.ld")];
   const hash = createHash("sha256").update(version).update("\0").update(JSON.stringify(flags));
-  for (const f of [...common, ...own]) hash.update("\0").update(f.slice(KVM_GUEST_DIR.length)).update("\0").update(readFileSync(f));
+  for (const f of [...common, ...CONSOLE_FILES, ...own]) hash.update("\0").update(f.slice(REPO_ROOT.length)).update("\0").update(readFileSync(f));
   const dir = join(GUEST_CACHE, "kvm", hash.digest("hex").slice(0, 24));
   const elf = join(dir, `${name}-${isa}.elf`);
   if (existsSync(elf)) return elf;

@@ -16,6 +16,9 @@ import { CROSS_CC, GUEST_CACHE, REPO_ROOT, crossCompilerVersion } from "../../di
 
 export const GUEST_DIR = join(REPO_ROOT, "guests", "baremetal");
 export const COMMON_DIR = join(GUEST_DIR, "common");
+/** The console and checks every test guest shares (bare-metal and KVM/ARM guests). */
+export const CONSOLE_DIR = join(REPO_ROOT, "guests", "common");
+export const CONSOLE_FILES: readonly string[] = [join(CONSOLE_DIR, "console.h"), join(CONSOLE_DIR, "console.c")];
 export type GuestIsa = "arm" | "thumb";
 
 export function guestFlags(isa: GuestIsa): string[] {
@@ -40,11 +43,11 @@ export async function buildBareMetal(name: string, isa: GuestIsa = "arm"): Promi
   const version = crossCompilerVersion();
   if (!version) throw new Error(`${CROSS_CC} is not installed (run scripts/setup.sh)`);
   const common = readdirSync(COMMON_DIR).filter((f) => /\.(c|S|h|ld)$/.test(f)).sort();
-  const sources = [...common.filter((f) => /\.(c|S)$/.test(f)).map((f) => join(COMMON_DIR, f)), join(GUEST_DIR, `${name}.c`)];
-  const flags = [...guestFlags(isa), `-I${COMMON_DIR}`, "-T", join(COMMON_DIR, "baremetal.ld")];
+  const sources = [...common.filter((f) => /\.(c|S)$/.test(f)).map((f) => join(COMMON_DIR, f)), CONSOLE_FILES[1]!, join(GUEST_DIR, `${name}.c`)];
+  const flags = [...guestFlags(isa), `-I${COMMON_DIR}`, `-I${CONSOLE_DIR}`, "-T", join(COMMON_DIR, "baremetal.ld")];
   const hash = createHash("sha256").update(version).update("\0").update(JSON.stringify(flags));
-  for (const f of [...common.map((c) => join(COMMON_DIR, c)), join(GUEST_DIR, `${name}.c`)]) {
-    hash.update("\0").update(f.slice(GUEST_DIR.length)).update("\0").update(readFileSync(f));
+  for (const f of [...common.map((c) => join(COMMON_DIR, c)), ...CONSOLE_FILES, join(GUEST_DIR, `${name}.c`)]) {
+    hash.update("\0").update(f.slice(REPO_ROOT.length)).update("\0").update(readFileSync(f));
   }
   const dir = join(GUEST_CACHE, "baremetal", hash.digest("hex").slice(0, 24));
   const elf = join(dir, `${name}-${isa}.elf`);
