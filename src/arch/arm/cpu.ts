@@ -419,7 +419,8 @@ export class ArmCpu implements CodeWriteListener {
    * (TLBI…IS, ICIALLUIS, and ICIMVAU/BPIALL, which ARMv7 MP cores broadcast too) reaches all of them.
    * A lone CPU is its own domain; the KVM layer sets this for the vCPUs of one VM.
    */
-  shareableDomain: () => readonly ArmCpu[] = () => [this];
+  shareableDomain: () => readonly ArmCpu[] = () => this.alone;
+  private readonly alone: readonly ArmCpu[] = [this];
 
   /** Drop every decoded page (an instruction-cache invalidate of everything). */
   invalidateAllCode(): void {
