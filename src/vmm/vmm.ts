@@ -130,41 +130,55 @@ const turnOfEventLoop = (): Promise<void> => new Promise((resolve) => setImmedia
 
 export class Vmm {
   readonly kvm: Kvm;
-  readonly vm: VmFd;
-  readonly vcpus: readonly VcpuFd[];
+  /** The current VM and its vCPUs: a reboot replaces both (see reboot()). */
+  vm: VmFd;
+  vcpus: readonly VcpuFd[];
   readonly ram: GuestRam;
   readonly bus = new MmioBus();
   /** Number of reboots done (SYSTEM_RESET handled). */
   reboots = 0;
   private readonly devices: readonly MappedDevice[];
+  private readonly ramAddr: bigint;
+  /** Every SPI line handed to a device: a new VM starts with all of them low. */
+  private readonly lines: { current: boolean }[] = [];
   private stopRequested = false;
 
   constructor(host: RawKvmHost, private readonly config: VmmConfig) {
-    const { cpus, ramBase, ramSize } = config;
+    const { cpus, ramSize } = config;
     if (cpus.length === 0) throw new VmmError("at least one vCPU is needed");
     this.kvm = step("open /dev/kvm", () => Kvm.open(host));
-    const vm = (this.vm = step("KVM_CREATE_VM", () => this.kvm.createVm()));
     const mem = host.mmap(-1, ramSize);
     if (typeof mem === "number") throw new VmmError(`mmap of ${ramSize >> 20} MiB guest RAM failed (errno ${-mem})`);
-    this.ram = { base: ramBase, bytes: mem.bytes };
-    step("KVM_SET_USER_MEMORY_REGION", () =>
-      vm.setUserMemoryRegion({ slot: 0, guest_phys_addr: ramBase, memory_size: ramSize, userspace_addr: mem.addr }));
-    const vcpus: VcpuFd[] = [];
-    for (let i = 0; i < cpus.length; i++) vcpus.push(step(`KVM_CREATE_VCPU ${i}`, () => vm.createVcpu(i)));
-    this.vcpus = vcpus;
-    step("create the GICv2", () => this.createGic(config.irqchipApi ?? "device"));
-    this.initVcpus();
+    this.ram = { base: config.ramBase, bytes: mem.bytes };
+    this.ramAddr = mem.addr;
+    [this.vm, this.vcpus] = this.createBoard();
     const ctx: DeviceContext = {
       irqLine: (intid) => this.spiLine(intid),
-      memory: new RamGuestMemory(ramBase, mem.bytes),
+      memory: new RamGuestMemory(config.ramBase, mem.bytes),
     };
     this.devices = config.devices ? step("create devices", () => config.devices!(ctx)) : [];
     for (const d of this.devices) step(`map ${d.name}`, () => this.bus.add(d.base, d.device, d.name));
     this.loadAndSetBootRegs();
   }
 
-  private createGic(api: "device" | "legacy"): void {
-    const { vm, config } = this;
+  /**
+   * The board's "silicon" in the kernel: KVM_CREATE_VM, the RAM slot over the VMM's mapping, every
+   * vCPU, the GIC, KVM_ARM_VCPU_INIT.
+   */
+  private createBoard(): [VmFd, VcpuFd[]] {
+    const { cpus, ramBase, ramSize } = this.config;
+    const vm = step("KVM_CREATE_VM", () => this.kvm.createVm());
+    step("KVM_SET_USER_MEMORY_REGION", () =>
+      vm.setUserMemoryRegion({ slot: 0, guest_phys_addr: ramBase, memory_size: ramSize, userspace_addr: this.ramAddr }));
+    const vcpus: VcpuFd[] = [];
+    for (let i = 0; i < cpus.length; i++) vcpus.push(step(`KVM_CREATE_VCPU ${i}`, () => vm.createVcpu(i)));
+    step("create the GICv2", () => this.createGic(vm, this.config.irqchipApi ?? "device"));
+    this.initVcpus(vcpus);
+    return [vm, vcpus];
+  }
+
+  private createGic(vm: VmFd, api: "device" | "legacy"): void {
+    const { config } = this;
     if (api === "legacy") {
       vm.createIrqchip();
       vm.armSetDeviceAddr(armDeviceAddrId(KVM_ARM_DEVICE_VGIC_V2, KVM_VGIC_V2_ADDR_TYPE_DIST), config.gicDist);
@@ -176,9 +190,9 @@ export class Vmm {
     }
   }
 
-  /** KVM_ARM_VCPU_INIT for every vCPU (also the reset on reboot: INIT again resets the vCPU). */
-  private initVcpus(): void {
-    this.vcpus.forEach((v, i) => {
+  /** KVM_ARM_VCPU_INIT for every vCPU: the boot vCPU runs, the others wait for PSCI CPU_ON. */
+  private initVcpus(vcpus: readonly VcpuFd[]): void {
+    vcpus.forEach((v, i) => {
       const model = this.config.cpus[i]!;
       const features = i === 0 ? [KVM_ARM_VCPU_PSCI_0_2] : [KVM_ARM_VCPU_PSCI_0_2, KVM_ARM_VCPU_POWER_OFF];
       step(`KVM_ARM_VCPU_INIT ${i} (${model})`, () => v.armVcpuInit({ target: CPU_TARGETS[model], features }));
@@ -201,11 +215,12 @@ export class Vmm {
   private spiLine(intid: number): IrqLine {
     if (!Number.isInteger(intid) || intid < 32 || intid > 1019) throw new VmmError(`INTID ${intid} is not an SPI`);
     const irq = armIrqEncode({ irq_type: KVM_ARM_IRQ_TYPE_SPI, vcpu_index: 0, vcpu2_index: 0, irq_id: intid });
-    let current = false;
+    const line = { current: false };
+    this.lines.push(line);
     return {
       set: (level: boolean) => {
-        if (level === current) return;
-        current = level;
+        if (level === line.current) return;
+        line.current = level;
         // KVM_IRQ_LINE kicks a vCPU sleeping in KVM_RUN (WFI) whose interrupt this is.
         this.vm.irqLine(irq, level);
       },
@@ -217,10 +232,20 @@ export class Vmm {
     this.stopRequested = true;
   }
 
-  /** Re-INIT every vCPU, reset the devices and reload the images: the board's reset. */
+  /**
+   * The board's reset. Everything the kernel holds for the guest — vCPUs, GIC distributor and CPU
+   * interfaces (active priorities, pending SGIs), timers — goes back to its power-on state by closing
+   * the VM and creating a new one over the same RAM, as a fresh VMM process would; re-INIT alone would
+   * leave the GIC as the old kernel left it (a CPU interface stuck at the priority of an interrupt it
+   * acknowledged but never ended stops the next boot's IPIs). Then the devices reset and the images
+   * are loaded again.
+   */
   reboot(): void {
     this.reboots++;
-    this.initVcpus();
+    for (const v of this.vcpus) v.close();
+    this.vm.close();
+    for (const l of this.lines) l.current = false;
+    [this.vm, this.vcpus] = this.createBoard();
     for (const d of this.devices) d.reset?.();
     this.ram.bytes.fill(0);
     this.loadAndSetBootRegs();
@@ -228,7 +253,7 @@ export class Vmm {
 
   /** Runs until the guest powers off, resets (with noReboot), crashes, stop() or a KVM failure. */
   async run(): Promise<VmmExit> {
-    const { vcpus } = this;
+    let vcpus = this.vcpus;
     const yieldEvery = this.config.yieldEveryMs ?? 4;
     let lastYield = Date.now();
     const stopped = new Uint8Array(vcpus.length);
@@ -265,6 +290,7 @@ export class Vmm {
           } catch (e) {
             return { kind: "error", message: `reboot: ${e instanceof Error ? e.message : String(e)}` };
           }
+          vcpus = this.vcpus;
           break; // restart the round from vCPU 0
         } else if (reason !== KVM_EXIT_INTR) {
           return { kind: "error", message: `vCPU ${i}: unexpected exit_reason ${reason}` };
