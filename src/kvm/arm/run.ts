@@ -194,7 +194,11 @@ function enterRun(v: ArmVcpu, st: RunState): number {
   // 4. immediate_exit: EINTR, exit_reason untouched.
   if (run.getUint8(KVM_RUN_IMMEDIATE_EXIT) !== 0) return -EINTR;
 
-  // 5. The guest runs.
+  // 5. The guest runs — with its local exclusive monitor open. Between two KVM_RUNs other vCPUs of
+  // the VM ran on this thread and the VMM may have written guest memory (DMA), and none of them
+  // cleared this vCPU's monitor: so an exit clears it, as the host's exception return and context
+  // switch (CLREX) do on KVM. A LDREX…STREX the exit split fails and the guest retries it.
+  cpu.exclusiveAddress = -1;
   run.setUint32(KVM_RUN_EXIT_REASON, KVM_EXIT_UNKNOWN, true);
   return runSlice(v, st);
 }
