@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PKGS=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user qemu-system-arm csmith libcsmith-dev device-tree-compiler cpio xz-utils)
+PKGS=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user qemu-system-arm csmith libcsmith-dev device-tree-compiler cpio xz-utils tmux)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
