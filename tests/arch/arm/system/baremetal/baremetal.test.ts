@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { crossCompilerVersion } from "../../differential/cross-toolchain.js";
-import { GUEST_DIR, buildBareMetal, listGuests, type GuestIsa } from "./guest-build.js";
+import { GUEST_DIR, buildBareMetal, listGuestVariants } from "./guest-build.js";
 import { hasQemu, runOnQemu } from "./qemu-runner.js";
 import { runOnTskvm } from "./runner.js";
 import { describe, firstDifference, passed, type BareMetalResult } from "./result.js";
@@ -23,12 +23,7 @@ const expected = new Set<string>((JSON.parse(readFileSync(MANIFEST, "utf8")) as 
 const haveCc = crossCompilerVersion() !== undefined;
 const haveQemu = hasQemu();
 
-function variants(name: string): GuestIsa[] {
-  const m = /Variants:\s*([a-z ]+)/.exec(readFileSync(join(GUEST_DIR, `${name}.c`), "utf8"));
-  return m ? (m[1]!.trim().split(/\s+/) as GuestIsa[]) : ["arm"];
-}
-
-const cases = listGuests().flatMap((name) => variants(name).map((isa) => ({ name, isa, id: `${name}-${isa}` })));
+const cases = listGuestVariants();
 
 test("every manifest entry names a guest variant", () => {
   const ids = new Set(cases.map((c) => c.id));

@@ -34,6 +34,15 @@ export function listGuests(): string[] {
   return readdirSync(GUEST_DIR).filter((f) => f.endsWith(".c")).map((f) => f.slice(0, -2)).sort();
 }
 
+/** Every variant to build: a guest's `Variants:` header line lists its instruction sets (default arm). */
+export function listGuestVariants(): { name: string; isa: GuestIsa; id: string }[] {
+  return listGuests().flatMap((name) => {
+    const m = /Variants:\s*([a-z ]+)/.exec(readFileSync(join(GUEST_DIR, `${name}.c`), "utf8"));
+    const isas = m ? (m[1]!.trim().split(/\s+/) as GuestIsa[]) : (["arm"] as GuestIsa[]);
+    return isas.map((isa) => ({ name, isa, id: `${name}-${isa}` }));
+  });
+}
+
 export interface BuiltBareMetal {
   readonly elf: string;
   readonly command: readonly string[];
