@@ -40,6 +40,28 @@ export class DeviceTreeNode {
   child(name: string): DeviceTreeNode | undefined {
     return this.children.find((c) => c.name === name);
   }
+
+  /**
+   * Inserts a new child at `index` (default: the end) without the DT-spec name checks of addNode:
+   * for trees read from a blob, whose names were the author's to choose (dtc only warns about
+   * long or unusual names, and Linux reads them). Names must still be unique among siblings.
+   */
+  insertNode(name: string, index = this.children.length): DeviceTreeNode {
+    if (this.children.some((c) => c.name === name)) {
+      throw new RangeError(`duplicate device tree node "${name}" under "${this.name || "/"}"`);
+    }
+    const child = new DeviceTreeNode(name);
+    this.children.splice(index, 0, child);
+    return child;
+  }
+
+  /** Removes a child node; returns whether there was one of that name. */
+  removeNode(name: string): boolean {
+    const at = this.children.findIndex((c) => c.name === name);
+    if (at < 0) return false;
+    this.children.splice(at, 1);
+    return true;
+  }
 }
 
 /** One /memreserve/ entry: a physical range the kernel must not use. */
@@ -64,6 +86,7 @@ export class DeviceTree {
     const existing = node.get("phandle");
     if (existing) return new DataView(existing.buffer, existing.byteOffset).getUint32(0, false);
     const value = this.nextPhandle++;
+    if (value >= 0xffffffff) throw new RangeError("device tree phandles exhausted");
     node.set("phandle", u32(value));
     return value;
   }
@@ -77,6 +100,11 @@ export class DeviceTree {
       if (!node) return undefined;
     }
     return node;
+  }
+
+  /** Makes every later phandle() value larger than `used` (a phandle read from a blob). */
+  notePhandle(used: number): void {
+    if (used >= this.nextPhandle && used < 0xffffffff) this.nextPhandle = used + 1;
   }
 
   reserve(address: bigint | number, size: bigint | number): void {
