@@ -3,7 +3,7 @@
 // (reference kvm-arm32-abi.md §10.6); `machineDeviceTree` describes a configured machine as the
 // device tree Linux reads (bindings: Documentation/devicetree/bindings/… for each node below).
 
-import { DeviceTree } from "./fdt/tree.js";
+import { DeviceTree, type DeviceTreeNode } from "./fdt/tree.js";
 import { flatten } from "./fdt/blob.js";
 import { cells, empty, reg, string, strings, u32, u64 } from "./fdt/property.js";
 
@@ -106,6 +106,18 @@ const PSCI_COMPATIBLE: Record<PsciVersion, string[]> = {
   "1.0": ["arm,psci-1.0", "arm,psci-0.2", "arm,psci"],
 };
 
+/** Fills a /psci node (binding arm/psci.yaml): the vCPUs' PSCI over HVC, with its function ids. */
+export function describePsci(node: DeviceTreeNode, psci: PsciVersion = "1.0"): void {
+  const ids = PSCI_IDS[psci];
+  node
+    .set("compatible", strings(...PSCI_COMPATIBLE[psci]))
+    .set("method", string("hvc"))
+    .set("cpu_suspend", u32(ids.suspend))
+    .set("cpu_off", u32(ids.off))
+    .set("cpu_on", u32(ids.on))
+    .set("migrate", u32(ids.migrate));
+}
+
 /** Throws a RangeError naming the first thing wrong with `config`. */
 export function validateMachineConfig(config: MachineConfig): void {
   const { ramBytes, cpus } = config;
@@ -174,15 +186,7 @@ export function machineDeviceTree(config: MachineConfig): DeviceTree {
       .set("enable-method", string("psci"));
   });
 
-  const ids = PSCI_IDS[psci];
-  root
-    .addNode("psci")
-    .set("compatible", strings(...PSCI_COMPATIBLE[psci]))
-    .set("method", string("hvc"))
-    .set("cpu_suspend", u32(ids.suspend))
-    .set("cpu_off", u32(ids.off))
-    .set("cpu_on", u32(ids.on))
-    .set("migrate", u32(ids.migrate));
+  describePsci(root.addNode("psci"), psci);
 
   intc
     .set("compatible", string("arm,cortex-a15-gic"))
