@@ -9,6 +9,7 @@ export * from "./capabilities.js";
 export * from "./exits.js";
 export * from "./struct.js";
 export * from "./syscalls.js";
+export * from "./eventfd.js";
 export * from "./structs/memory.js";
 export * from "./structs/run.js";
 export * from "./structs/vcpu.js";

@@ -19,6 +19,7 @@
  */
 import type { IoctlEncoding } from "../abi/ioctl.js";
 import type { KvmDeviceOps } from "./device.js";
+import type { KvmArchIrqchip } from "./irqchip.js";
 import type { KvmRequests } from "../abi/requests.js";
 import type { MemoryChange, MemorySlot } from "./memslots.js";
 import type { IoctlArg } from "./uaccess.js";
@@ -69,6 +70,13 @@ export interface KvmArchVm {
   enableCap(cap: number, flags: number, args: readonly bigint[]): number;
   /** kvm_arch_destroy_vm: the last reference to the VM is gone. */
   destroy(): void;
+  /**
+   * The in-kernel irqchip as GSI routing and KVM_IRQFD drive it (CONFIG_HAVE_KVM_IRQ_ROUTING /
+   * HAVE_KVM_IRQFD); absent: KVM_IRQFD and KVM_SET_GSI_ROUTING are unknown ioctls.
+   */
+  readonly irqchip?: KvmArchIrqchip;
+  /** In-kernel devices of the architecture on I/O bus `bus` (they count toward NR_IOBUS_DEVS). */
+  ioBusDevices?(bus: number): number;
 }
 
 export interface KvmArchVcpu {

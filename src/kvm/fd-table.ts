@@ -3,7 +3,8 @@
  * lowest free number (0, 1, 2 are taken by stdio, so the first is 3); RLIMIT_NOFILE's default soft
  * limit of 1024 applies (-EMFILE beyond it); `close` of a number that is not open is -EBADF.
  *
- * An open file is a `KvmFile`: /dev/kvm (system), a VM, a vCPU or a device. Its `release` runs when
+ * An open file is a `KvmFile`: /dev/kvm (system), a VM, a vCPU, a device or an eventfd (eventfd.ts,
+ * the one kind with read and write). Its `release` runs when
  * its fd is closed; objects that outlive their fd (a VM while vCPU fds are open) count references
  * themselves, as struct kvm does with kvm_get_kvm/kvm_put_kvm.
  */
@@ -11,7 +12,7 @@ import { EBADF, EMFILE } from "../abi/errno.js";
 import type { HostMapping } from "../abi/syscalls.js";
 import type { IoctlArg } from "./uaccess.js";
 
-export type FileKind = "system" | "vm" | "vcpu" | "device";
+export type FileKind = "system" | "vm" | "vcpu" | "device" | "eventfd";
 
 export interface KvmFile {
   readonly kind: FileKind;
@@ -19,6 +20,10 @@ export interface KvmFile {
   ioctl(request: number, arg: IoctlArg): number;
   /** mmap of this file, or a negative errno (-ENODEV for files that cannot be mapped). */
   mmap(length: number, offset: number): HostMapping | number;
+  /** read(2): bytes read or a negative errno; absent = no read op (-EINVAL, as vfs_read answers). */
+  read?(buf: Uint8Array): number;
+  /** write(2): bytes written or a negative errno; absent = no write op (-EINVAL). */
+  write?(buf: Uint8Array): number;
   /** Called once, when the fd is closed. */
   release(): void;
 }

@@ -15,7 +15,9 @@
  * change of the host address space. Lookups cache the last slot hit and each slot's host region.
  *
  * I/O goes to `io`, which the architecture installs (per-vCPU state such as kvm_run lives there);
- * until one is installed every I/O access asks the core to stop.
+ * until one is installed every I/O access asks the core to stop. `bus` is the VM's in-kernel write
+ * bus (ioeventfds, coalesced-MMIO zones: io-bus.ts), which the architecture's MMIO path consults
+ * before it exits to userspace.
  */
 import { KVM_MEM_READONLY } from "../abi/structs/memory.js";
 import {
@@ -31,6 +33,7 @@ import {
   type PhysPage,
 } from "../arch/arm/memory.js";
 import type { HostMemory } from "./host-memory.js";
+import type { MmioWriteBus } from "./io-bus.js";
 import type { MemorySlot, Memslots } from "./memslots.js";
 
 /** The I/O half of a PhysicalMemoryPort. */
@@ -48,6 +51,8 @@ const SCATTERED = -1;
 export class GuestMemory implements PhysicalMemoryPort {
   readonly regions: Uint8Array[] = [];
   io: GuestIo = STOP_IO;
+  /** The VM's ioeventfds and coalesced zones (set by the VM); null: none. */
+  bus: MmioWriteBus | null = null;
   private readonly regionOf = new Map<Uint8Array, number>();
   private hostChanges = 0;
   private cacheGen = -1;

@@ -1,12 +1,13 @@
 /**
  * createHost: an emulated KVM kernel behind the RawKvmHost system-call interface (open, close, ioctl,
- * mmap, munmap). Each host is one "process" talking to one kernel: its own fd table and address space.
+ * mmap, munmap, and eventfd/read/write for the eventfds of KVM_IRQFD and KVM_IOEVENTFD: eventfd.ts). Each host is one "process" talking to one kernel: its own fd table and address space.
  *
  * The raw interface never throws for anything a caller can pass. Requests are normalised with `>>> 0`
  * and dispatched by fd kind (system, VM, vCPU, device); an fd that is not open is -EBADF.
  */
 import { availableParallelism } from "node:os";
 import { EBADF, EFAULT, EINVAL, ENOENT } from "../abi/errno.js";
+import { createEventFd } from "./eventfd.js";
 import type { HostMapping, RawKvmHost } from "../abi/syscalls.js";
 import type { KvmArch } from "./arch.js";
 import { createArmArch, type ArmHostOptions } from "./arm/index.js";
@@ -70,6 +71,28 @@ export class EmulatedKvmHost implements RawKvmHost {
 
   munmap(addr: bigint, length: number): number {
     return this.guard(() => this.kernel.mem.munmap(addr, length));
+  }
+
+  eventfd(initval: number, flags: number): number {
+    return this.guard(() => createEventFd(this.kernel.fds, initval, flags));
+  }
+
+  /** read(2): files without a read operation (every KVM fd) answer -EINVAL, as vfs_read does. */
+  read(fd: number, buf: Uint8Array): number {
+    return this.guard(() => {
+      const file = this.kernel.fds.get(fd);
+      if (file === undefined) return -EBADF;
+      return file.read === undefined ? -EINVAL : file.read(buf);
+    });
+  }
+
+  /** write(2): files without a write operation answer -EINVAL. */
+  write(fd: number, buf: Uint8Array): number {
+    return this.guard(() => {
+      const file = this.kernel.fds.get(fd);
+      if (file === undefined) return -EBADF;
+      return file.write === undefined ? -EINVAL : file.write(buf);
+    });
   }
 
   /**

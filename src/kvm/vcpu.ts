@@ -7,8 +7,9 @@
  * The kvm_run area is KVM_GET_VCPU_MMAP_SIZE = 8192 bytes of a SharedArrayBuffer: page 0 is struct
  * kvm_run, page 1 the coalesced-MMIO ring (KVM_COALESCED_MMIO_PAGE_OFFSET). Each mmap of the vCPU fd
  * maps these same bytes at a new host address. In Linux the ring page is one page shared by all vCPUs
- * of the VM; a Uint8Array cannot alias two buffers, so here each vCPU has its own (empty) ring page —
- * see docs/kvm-run-mapping.md.
+ * of the VM; a Uint8Array cannot alias two buffers, so the first vCPU (index 0) adopts the area the
+ * VM allocated, whose page 1 is the VM's ring, and every later vCPU's page 1 is a copy of it that
+ * the producer keeps current — see docs/kvm-run-mapping.md.
  */
 import { EINVAL, ENODEV } from "../abi/errno.js";
 import { _IOC_TYPE } from "../abi/ioctl.js";
@@ -40,7 +41,12 @@ export class KvmVcpu {
     /** vcpu_idx: creation order, 0, 1, 2, … (KVM_IRQ_LINE and device attributes use it). */
     readonly index: number,
   ) {
-    this.runArea = new Uint8Array(new SharedArrayBuffer(KVM_VCPU_MMAP_SIZE));
+    if (index === 0) {
+      this.runArea = vm.firstVcpuArea;
+      this.runArea.fill(0, 0, HOST_PAGE_SIZE); // a failed earlier creation may have left page 0 used
+    } else {
+      this.runArea = new Uint8Array(new SharedArrayBuffer(KVM_VCPU_MMAP_SIZE));
+    }
     this.run = new DataView(this.runArea.buffer, 0, HOST_PAGE_SIZE);
   }
 }

@@ -4,9 +4,18 @@
  * (virt/kvm/kvm_main.c kvm_vm_ioctl, v5.4). VM ioctls the generic code does not own go to the
  * architecture; unknown ones are -EINVAL.
  *
+ * The eventfd family is generic too: KVM_IOEVENTFD and KVM_(UN)REGISTER_COALESCED_MMIO on the VM's
+ * I/O bus (io-bus.ts), KVM_IRQFD and KVM_SET_GSI_ROUTING (irqfd.ts, irqchip.ts) when the architecture
+ * has an in-kernel irqchip for them (KvmArchVm.irqchip).
+ *
  * Lifetime: the VM fd holds one reference, each vCPU fd and device fd another (kvm_get_kvm /
  * kvm_put_kvm). Closing the VM fd while vCPU fds are open keeps the VM alive; the last put destroys it.
+ * Closing the VM fd also shuts every irqfd down (kvm_vm_release → kvm_irqfd_release).
  * vCPUs themselves live as long as the VM: closing a vCPU fd does not free its id.
+ *
+ * The coalesced-MMIO ring is the VM's, and it *is* page 1 of the first vCPU's mmap area: the VM
+ * allocates that area (`firstVcpuArea`) and vCPU index 0 adopts it; later vCPUs' page 1 is a copy
+ * kept up to date by the producer (docs/kvm-run-mapping.md).
  */
 import { EEXIST, EFAULT, EINVAL } from "../abi/errno.js";
 import { KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 } from "../abi/capabilities.js";
@@ -22,7 +31,11 @@ import type { KvmKernel } from "./kernel.js";
 import { Memslots } from "./memslots.js";
 import { checkExtension } from "./check-extension.js";
 import { viewOf, type IoctlArg } from "./uaccess.js";
-import { KvmVcpu, VcpuFile, notMappable } from "./vcpu.js";
+import { KvmVcpu, VcpuFile, notMappable, KVM_VCPU_MMAP_SIZE } from "./vcpu.js";
+import { HOST_PAGE_SIZE } from "./host-memory.js";
+import { KvmIoBus } from "./io-bus.js";
+import { KvmIrqRouting } from "./irqchip.js";
+import { KvmIrqfds } from "./irqfd.js";
 
 export class KvmVm implements DirtyLogState {
   readonly slots: Memslots;
@@ -33,6 +46,12 @@ export class KvmVm implements DirtyLogState {
   /** Set by createVm right after construction (kvm_arch_init_vm). */
   arch!: KvmArchVm;
   manualDirtyLogProtect = false;
+  /** The first vCPU's kvm_run area, allocated with the VM: its page 1 is the coalesced-MMIO ring. */
+  readonly firstVcpuArea = new Uint8Array(new SharedArrayBuffer(KVM_VCPU_MMAP_SIZE));
+  /** ioeventfds and coalesced-MMIO zones (kvm->buses, kvm->ioeventfds, kvm->coalesced_zones). */
+  readonly ioBus: KvmIoBus;
+  private routing: KvmIrqRouting | null = null;
+  private irqfdList: KvmIrqfds | null = null;
   /** kvm->created_vcpus: counts creations in progress or done (never decremented on success). */
   private createdVcpus = 0;
   private refs = 1;
@@ -48,6 +67,24 @@ export class KvmVm implements DirtyLogState {
       prepareMemoryRegion: (slot, change) => this.arch.prepareMemoryRegion(slot, change),
     });
     this.memory = new GuestMemory(this.slots, kernel.mem, a.userMemSlots);
+    this.ioBus = new KvmIoBus(kernel.fds, this.firstVcpuArea.subarray(HOST_PAGE_SIZE), (bus) => this.arch?.ioBusDevices?.(bus) ?? 0);
+    this.memory.bus = this.ioBus;
+  }
+
+  /** kvm->irq_routing, when the architecture has an in-kernel irqchip (null otherwise). */
+  get irqRouting(): KvmIrqRouting | null {
+    const chip = this.arch?.irqchip;
+    if (chip === undefined) return null;
+    this.routing ??= new KvmIrqRouting(chip);
+    return this.routing;
+  }
+
+  /** kvm->irqfds (null without an in-kernel irqchip). */
+  get irqfds(): KvmIrqfds | null {
+    const routing = this.irqRouting;
+    if (routing === null) return null;
+    this.irqfdList ??= new KvmIrqfds(routing, this.kernel.fds);
+    return this.irqfdList;
   }
 
   get userMemSlots(): number {
@@ -115,6 +152,7 @@ export class KvmVm implements DirtyLogState {
       return fd;
     }
     this.vcpus.push(vcpu);
+    if (vcpu.index > 0) this.ioBus.coalesced.addMirror(vcpu.runArea.subarray(HOST_PAGE_SIZE));
     return fd;
   }
 }
@@ -151,7 +189,15 @@ export class VmFile implements KvmFile {
         return checkExtension(vm.kernel, arg.value, vm);
       case R.KVM_CREATE_DEVICE:
         return createDevice(vm, arg, (type) => vm.arch.deviceOps(type));
+      case R.KVM_IOEVENTFD:
+        return vm.ioBus.ioeventfds.ioctl(arg);
+      case R.KVM_REGISTER_COALESCED_MMIO:
+        return vm.ioBus.coalesced.ioctl(arg, true);
+      case R.KVM_UNREGISTER_COALESCED_MMIO:
+        return vm.ioBus.coalesced.ioctl(arg, false);
     }
+    if (request === R.KVM_IRQFD && vm.irqfds !== null) return vm.irqfds.ioctl(arg);
+    if (request === R.KVM_SET_GSI_ROUTING && vm.irqRouting !== null) return vm.irqRouting.ioctlSetGsiRouting(arg);
     if (request === R.KVM_CLEAR_DIRTY_LOG && a.dirtyLogManualProtect) return clearDirtyLog(vm, arg);
     return vm.arch.ioctl(request, arg) ?? -EINVAL;
   }
@@ -161,6 +207,7 @@ export class VmFile implements KvmFile {
   }
 
   release(): void {
+    this.vm.irqfds?.release();
     this.vm.put();
   }
 }

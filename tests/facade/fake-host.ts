@@ -60,6 +60,28 @@ export class FakeHost implements RawKvmHost {
     }
     throw new Error(`fake host: EFAULT at 0x${addr.toString(16)}`);
   }
+  /** eventfd2 calls seen, and what the next ones answer (default: a new fd). */
+  readonly eventfds: { initval: number; flags: number }[] = [];
+  eventfdResult: number | null = null;
+  /** read/write calls seen (a copy of the buffer as passed) and their scripted answers. */
+  readonly reads: number[] = [];
+  readonly writes: { fd: number; bytes: Uint8Array }[] = [];
+  /** read: fills the buffer and returns the byte count, or returns a negative errno. */
+  readHandler: (fd: number, buf: Uint8Array) => number = () => -38;
+  writeResult = 8;
+
+  eventfd(initval: number, flags: number): number {
+    this.eventfds.push({ initval, flags });
+    return this.eventfdResult ?? this.nextFd++;
+  }
+  read(fd: number, buf: Uint8Array): number {
+    this.reads.push(fd);
+    return this.readHandler(fd, buf);
+  }
+  write(fd: number, buf: Uint8Array): number {
+    this.writes.push({ fd, bytes: buf.slice() });
+    return this.writeResult;
+  }
   callsTo(request: number): Call[] {
     return this.calls.filter((c) => c.request === request >>> 0);
   }

@@ -117,6 +117,11 @@ export const KVM_IOEVENTFD_FLAG_DATAMATCH = 1 << 0;
 export const KVM_IOEVENTFD_FLAG_PIO = 1 << 1;
 export const KVM_IOEVENTFD_FLAG_DEASSIGN = 1 << 2;
 export const KVM_IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY = 1 << 3;
+/**
+ * KVM_IOEVENTFD_VALID_FLAG_MASK = (1 << kvm_ioeventfd_flag_nr_max) - 1: the uapi enum also names bit 4
+ * (kvm_ioeventfd_flag_nr_fast_mmio, no macro), so 0x1f; any other bit is EINVAL.
+ */
+export const KVM_IOEVENTFD_VALID_FLAG_MASK = 0x1f;
 
 /** KVM_SIGNAL_MSI (32 bytes). */
 export const kvm_msi = defineStruct("kvm_msi", 32, [
@@ -164,5 +169,9 @@ export const KVM_IRQ_ROUTING_IRQCHIP = 1;
 export const KVM_IRQ_ROUTING_MSI = 2;
 export const KVM_IRQ_ROUTING_S390_ADAPTER = 3;
 export const KVM_IRQ_ROUTING_HV_SINT = 4;
+/** KVM_NR_IRQCHIPS on ARM: one irqchip (the vGIC), number 0. */
+export const KVM_ARM_NR_IRQCHIPS = 1;
+/** KVM_IRQCHIP_NUM_PINS on ARM (include/kvm/arm_vgic.h): 1020 − 32 SPIs; routing pins are below it. */
+export const KVM_ARM_IRQCHIP_NUM_PINS = 988;
 /** KVM_MAX_IRQ_ROUTES (value of KVM_CAP_IRQ_ROUTING on ARM, 4.8+). */
 export const KVM_MAX_IRQ_ROUTES = 4096;

@@ -2,6 +2,10 @@
  * KVM/ARM on a 32-bit ARMv7 host (Cortex-A15/A7 with a GICv2), as of Linux 5.4–5.6: the host (arch
  * table, capabilities) and the VM (kvm->arch). Reference kvm-arm32-abi.md §2.2, §2.4, §3.1–§3.9.
  *
+ * The vGIC is also the VM's irqchip for GSI routing and KVM_IRQFD (virt/kvm/arm/vgic/vgic-irqfd.c):
+ * irqchip 0, pins 0..987 = SPIs 32..1019; default routing GSI g → pin g installed at vGIC init; a
+ * deactivated level SPI runs the IRQ ack notifiers (resampling irqfds).
+ *
  * Module map of src/kvm/arm/: this file (host, VM, VM ioctls); vcpu.ts (ArmVcpu and its ioctls);
  * reset.ts (§7); one-reg.ts (§5); reg-list.ts (§6); run.ts / mmio.ts / sleep.ts (KVM_RUN);
  * psci.ts (HVC/SMC); vgic/ (the in-kernel GICv2).
@@ -39,7 +43,7 @@ import {
 } from "../../abi/capabilities.js";
 import { GENERIC_IOCTL } from "../../abi/ioctl.js";
 import { ARM_REQUESTS } from "../../abi/requests.js";
-import { KVM_MAX_IRQ_ROUTES } from "../../abi/structs/irq.js";
+import { KVM_ARM_IRQCHIP_NUM_PINS, KVM_ARM_NR_IRQCHIPS, KVM_MAX_IRQ_ROUTES } from "../../abi/structs/irq.js";
 import { KVM_COALESCED_MMIO_PAGE_OFFSET, KVM_MEM_LOG_DIRTY_PAGES, KVM_MEM_READONLY, KVM_USER_MEM_SLOTS } from "../../abi/structs/memory.js";
 import { KVM_DEV_TYPE_ARM_VGIC_V2 } from "../../abi/structs/device.js";
 import {
@@ -51,6 +55,8 @@ import { KVM_ARM_TARGET_CORTEX_A15, kvm_vcpu_init } from "../../abi/structs/vcpu
 import { hostCounter } from "../../arch/arm/timer.js";
 import type { KvmArch, KvmArchVcpu, KvmArchVm } from "../arch.js";
 import type { KvmDeviceOps } from "../device.js";
+import { KVM_MMIO_BUS } from "../ioeventfd.js";
+import type { KvmArchIrqchip } from "../irqchip.js";
 import { ARM32_TASK_SIZE } from "../host-memory.js";
 import { MemoryChange, type MemorySlot } from "../memslots.js";
 import { viewOf, type IoctlArg } from "../uaccess.js";
@@ -156,6 +162,25 @@ export class ArmVm implements KvmArchVm {
     for (const v of this.vcpus) v.cpu.timer.cntvoff = ticks;
   }
 
+  /** vgic-irqfd.c: the vGIC as irqchip 0 of the GSI routing (KVM_IRQFD, KVM_SET_GSI_ROUTING). */
+  readonly irqchip: KvmArchIrqchip = {
+    nrIrqchips: KVM_ARM_NR_IRQCHIPS,
+    numPins: KVM_ARM_IRQCHIP_NUM_PINS,
+    intcInitialized: () => this.vgic !== null && this.vgic.initialized,
+    // vgic_irqfd_set_irq: pin p is SPI p + 32; EINVAL unless that SPI exists (vgic_valid_spi).
+    setIrqchipPin: (_irqchip, pin, level) => {
+      const vgic = this.vgic;
+      const spi = pin + 32;
+      if (vgic === null || spi >= vgic.nrIrqs) return -EINVAL;
+      return vgic.irqLine(KVM_ARM_IRQ_TYPE_SPI, 0, spi, level);
+    },
+  };
+
+  /** The vGIC distributor is a device on the MMIO bus once mapped (vgic_register_dist_iodev). */
+  ioBusDevices(bus: number): number {
+    return bus === KVM_MMIO_BUS && this.vgic !== null && this.vgic.ready ? 1 : 0;
+  }
+
   prepareMemoryRegion(slot: Readonly<MemorySlot>, change: MemoryChange): number {
     if (change !== MemoryChange.Create && change !== MemoryChange.Move && change !== MemoryChange.FlagsOnly) return 0;
     // virt/kvm/arm/mmu.c: base_gfn + npages >= kvm_phys_size >> PAGE_SHIFT is -EFAULT.
@@ -199,6 +224,10 @@ export class ArmVm implements KvmArchVm {
     this.vgic = new Vgic({
       vcpuCount: () => this.vcpus.length,
       setIrqLines: (index, irq, fiq) => this.vcpus[index]?.setGicLines(irq, fiq),
+      // kvm_vgic_setup_default_irq_routing: GSI g → pin g for each SPI (pins stop at 988 even when a
+      // VMM asked for 1024 interrupts, which Linux itself refuses: see Vgic.setNrIrqs).
+      onInit: (nrSpis) => this.kvm.irqRouting?.setDefault(Math.min(nrSpis, KVM_ARM_IRQCHIP_NUM_PINS)),
+      levelSpiDeactivated: (intid) => this.kvm.irqRouting?.notifyAckedIrq(0, intid - 32),
     });
     this.maxVcpus = VGIC_V2_MAX_CPUS;
     return this.vgic;

@@ -15,6 +15,12 @@
  * (LDM/STM, LDRD/STRD, VLDR/VSTR, VLDM/VSTM) gives one exit per access, in program order; KVM itself
  * cannot decode those (ISV = 0: ENOSYS or KVM_EXIT_ARM_NISV).
  *
+ * Writes the in-kernel devices do not claim are offered to the VM's I/O bus (ioeventfds, coalesced-MMIO
+ * zones: src/kvm/io-bus.ts) before they exit. Like a vGIC access, an absorbed write is not logged: an
+ * instruction with several accesses (STM, STRD, VSTM) of which some are absorbed and a later one
+ * exits repeats the absorbed ones when it is re-executed to complete (a second eventfd signal, a
+ * second ring entry). KVM cannot decode such instructions at all (ISV = 0, §9.4).
+ *
  * Values: `ioRead` returns, and `ioWrite` receives, the access's bytes in memory order folded into a
  * little-endian number (memory.ts); `mmio.data[0..len)` holds exactly those bytes (§9.2).
  *
@@ -119,6 +125,9 @@ export class ArmVcpuMemory implements PhysicalMemoryPort {
       dev.mmioWrite(this.vcpuIndex, pa, size, value >>> 0);
       return IO_DONE;
     }
+    // kvm_io_bus_write: an ioeventfd or a coalesced-MMIO zone may absorb the write (no exit).
+    const bus = this.memory.bus;
+    if (bus !== null && bus.mmioWrite(pa, size, value >>> 0)) return IO_DONE;
     if (this.replayIndex < this.logLength) {
       const i = this.replayIndex;
       if (this.logPa[i] === pa && this.logSize[i] === size && this.logWrite[i] && this.logValue[i] === value >>> 0) {

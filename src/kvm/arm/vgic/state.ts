@@ -55,6 +55,11 @@ export const irqSlot = (cpu: number, intid: number): number =>
 /** Where the CPU interfaces' IRQ/FIQ outputs go (the VM wires them to the vCPUs' lines). */
 export interface GicOutputs {
   setIrqLines(index: number, irq: boolean, fiq: boolean): void;
+  /**
+   * The guest deactivated an active level-sensitive SPI (GICC_EOIR with EOImode 0, GICC_DIR): on KVM
+   * the list register's EOI maintenance interrupt, which runs the IRQ ack notifiers (resampling irqfds).
+   */
+  levelSpiDeactivated?(intid: number): void;
 }
 
 export class GicState {
@@ -273,7 +278,10 @@ export class GicState {
 
   private deactivateRaw(cpu: number, intid: number): void {
     if (intid >= this.nrIrqs) return;
-    this.active[irqSlot(cpu, intid)] = 0;
+    const slot = irqSlot(cpu, intid);
+    if (this.active[slot] === 0) return;
+    this.active[slot] = 0;
+    if (intid >= VGIC_NR_PRIVATE_IRQS && this.edge[slot] === 0) this.sink.levelSpiDeactivated?.(intid);
   }
 
   /**

@@ -28,6 +28,10 @@ export interface VgicHost {
   setIrqLines(index: number, irq: boolean, fiq: boolean): void;
   /** Whether some vCPU is inside an ioctl (register access through the device: EBUSY). */
   vcpuBusy?(): boolean;
+  /** vgic_init ran: `nrSpis` SPIs exist (the VM installs its default GSI routing). */
+  onInit?(nrSpis: number): void;
+  /** The guest deactivated an active level SPI (IRQ ack notifiers: resampling irqfds). */
+  levelSpiDeactivated?(intid: number): void;
 }
 
 export const KVM_VGIC_V2_ADDR_TYPE_DIST = 0;
@@ -104,6 +108,7 @@ export class Vgic {
     if (this.nrSpis === 0) this.nrSpis = VGIC_NR_IRQS_DEFAULT - VGIC_NR_PRIVATE_IRQS;
     this.state.reset(this.nrSpis + VGIC_NR_PRIVATE_IRQS, Math.min(this.host.vcpuCount(), VGIC_MAX_CPUS));
     this.initDone = true;
+    this.host.onInit?.(this.nrSpis); // kvm_vgic_setup_default_irq_routing
     return 0;
   }
 
