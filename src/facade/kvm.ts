@@ -6,6 +6,7 @@ import type { RawKvmHost } from "../abi/syscalls.js";
 import { FdObject, ScratchMapping, requestsFor } from "./fd.js";
 import { check } from "./error.js";
 import { VmFd } from "./vm.js";
+import { EventFd } from "./eventfd.js";
 
 export class Kvm extends FdObject {
   private mmapSize: number | null = null;
@@ -31,6 +32,11 @@ export class Kvm extends FdObject {
   getVcpuMmapSize(): number {
     this.mmapSize ??= this.ioctl("KVM_GET_VCPU_MMAP_SIZE", 0);
     return this.mmapSize;
+  }
+
+  /** A new eventfd on the same host (for KVM_IRQFD / KVM_IOEVENTFD). */
+  createEventFd(initval = 0, flags = 0): EventFd {
+    return EventFd.create(this.host, initval, flags);
   }
 
   createVm(type = 0): VmFd {

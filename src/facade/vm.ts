@@ -1,17 +1,46 @@
 /**
  * VmFd: a VM fd. Memory slots and the dirty log, vCPU and device creation, the irqchip and IRQ lines,
- * capabilities, coalesced MMIO and the PowerPC VM ioctls.
+ * capabilities, coalesced MMIO, irqfds, GSI routing, ioeventfds and the PowerPC VM ioctls.
  */
 import type { RawKvmHost } from "../abi/syscalls.js";
 import type { KvmRequests } from "../abi/requests.js";
 import { kvm_userspace_memory_region, kvm_dirty_log, kvm_clear_dirty_log, kvm_coalesced_mmio_zone } from "../abi/structs/memory.js";
-import { kvm_irq_level, kvm_irq_level_status, kvm_arm_device_addr } from "../abi/structs/irq.js";
+import {
+  kvm_irq_level, kvm_irq_level_status, kvm_arm_device_addr, kvm_irqfd, kvm_ioeventfd, kvm_irq_routing,
+  KVM_IRQFD_FLAG_DEASSIGN, KVM_IRQFD_FLAG_RESAMPLE, KVM_IOEVENTFD_FLAG_DATAMATCH, KVM_IOEVENTFD_FLAG_DEASSIGN,
+  KVM_IOEVENTFD_FLAG_PIO, KVM_IRQ_ROUTING_ENTRIES, KVM_IRQ_ROUTING_ENTRY_SIZE, KVM_IRQ_ROUTING_ENTRY_U,
+  KVM_IRQ_ROUTING_IRQCHIP,
+} from "../abi/structs/irq.js";
 import { kvm_vcpu_init } from "../abi/structs/vcpu.js";
 import { kvm_create_device, KVM_CREATE_DEVICE_TEST } from "../abi/structs/device.js";
 import { kvm_ppc_set_platform, kvm_ppc_pvinfo } from "../abi/structs/ppc.js";
 import { FdObject, structBuffer, type ScratchMapping } from "./fd.js";
 import { DeviceFd } from "./device.js";
 import { VcpuFd, enableCapBytes } from "./vcpu.js";
+import type { EventFd } from "./eventfd.js";
+
+/** One KVM_SET_GSI_ROUTING entry: an irqchip pin (type 1, the default) or an MSI (type 2). */
+export interface GsiRoute {
+  readonly gsi: number;
+  readonly type?: number;
+  readonly flags?: number;
+  readonly irqchip?: number;
+  readonly pin?: number;
+  readonly msi?: { address_lo: number; address_hi: number; data: number; devid?: number };
+}
+
+/** A KVM_IOEVENTFD registration: `len` 0 (any), 1, 2, 4 or 8; `datamatch` given = DATAMATCH. */
+export interface Ioeventfd {
+  readonly addr: bigint | number;
+  readonly len: number;
+  readonly fd: EventFd | number;
+  readonly datamatch?: bigint | number;
+  readonly pio?: boolean;
+  /** Extra raw flag bits (e.g. VIRTIO_CCW_NOTIFY). */
+  readonly flags?: number;
+}
+
+const fdOf = (f: EventFd | number): number => (typeof f === "number" ? f : f.fd);
 
 export interface UserMemoryRegion {
   readonly slot: number;
@@ -120,12 +149,59 @@ export class VmFd extends FdObject {
     this.ioctl("KVM_ENABLE_CAP", enableCapBytes(cap, args, flags));
   }
 
-  registerCoalescedMmio(addr: bigint | number, size: number): void {
-    this.ioctl("KVM_REGISTER_COALESCED_MMIO", zone(addr, size));
+  /** KVM_REGISTER_COALESCED_MMIO; `pio` selects the PIO bus (KVM_CAP_COALESCED_PIO). */
+  registerCoalescedMmio(addr: bigint | number, size: number, pio = false): void {
+    this.ioctl("KVM_REGISTER_COALESCED_MMIO", zone(addr, size, pio));
   }
 
-  unregisterCoalescedMmio(addr: bigint | number, size: number): void {
-    this.ioctl("KVM_UNREGISTER_COALESCED_MMIO", zone(addr, size));
+  unregisterCoalescedMmio(addr: bigint | number, size: number, pio = false): void {
+    this.ioctl("KVM_UNREGISTER_COALESCED_MMIO", zone(addr, size, pio));
+  }
+
+  /**
+   * KVM_IRQFD: a signal on `fd` raises GSI `gsi` (ARM default routing: SPI gsi + 32). With
+   * `resamplefd` (KVM_IRQFD_FLAG_RESAMPLE) the line stays high until the guest completes the
+   * interrupt, then `resamplefd` is signalled.
+   */
+  irqfd(fd: EventFd | number, gsi: number, resamplefd?: EventFd | number): void {
+    this.ioctl("KVM_IRQFD", irqfdBytes(fdOf(fd), gsi, resamplefd === undefined ? 0 : KVM_IRQFD_FLAG_RESAMPLE, resamplefd === undefined ? 0 : fdOf(resamplefd)));
+  }
+
+  /** KVM_IRQFD with KVM_IRQFD_FLAG_DEASSIGN. */
+  irqfdDeassign(fd: EventFd | number, gsi: number): void {
+    this.ioctl("KVM_IRQFD", irqfdBytes(fdOf(fd), gsi, KVM_IRQFD_FLAG_DEASSIGN, 0));
+  }
+
+  /** KVM_SET_GSI_ROUTING: replaces the whole routing table. */
+  setGsiRouting(routes: readonly GsiRoute[]): void {
+    const { bytes, view } = structBuffer(KVM_IRQ_ROUTING_ENTRIES + routes.length * KVM_IRQ_ROUTING_ENTRY_SIZE);
+    kvm_irq_routing.write(view, { nr: routes.length, flags: 0 });
+    routes.forEach((r, i) => {
+      const b = KVM_IRQ_ROUTING_ENTRIES + i * KVM_IRQ_ROUTING_ENTRY_SIZE, u = b + KVM_IRQ_ROUTING_ENTRY_U;
+      view.setUint32(b, r.gsi >>> 0, true);
+      view.setUint32(b + 4, (r.type ?? KVM_IRQ_ROUTING_IRQCHIP) >>> 0, true);
+      view.setUint32(b + 8, (r.flags ?? 0) >>> 0, true);
+      if (r.msi !== undefined) {
+        view.setUint32(u, r.msi.address_lo >>> 0, true);
+        view.setUint32(u + 4, r.msi.address_hi >>> 0, true);
+        view.setUint32(u + 8, r.msi.data >>> 0, true);
+        view.setUint32(u + 12, (r.msi.devid ?? 0) >>> 0, true);
+      } else {
+        view.setUint32(u, (r.irqchip ?? 0) >>> 0, true);
+        view.setUint32(u + 4, (r.pin ?? 0) >>> 0, true);
+      }
+    });
+    this.ioctl("KVM_SET_GSI_ROUTING", bytes);
+  }
+
+  /** KVM_IOEVENTFD: guest writes matching `e` signal its eventfd instead of exiting. */
+  ioeventfd(e: Ioeventfd): void {
+    this.ioctl("KVM_IOEVENTFD", ioeventfdBytes(e, 0));
+  }
+
+  /** KVM_IOEVENTFD with KVM_IOEVENTFD_FLAG_DEASSIGN (the same fields as the registration). */
+  ioeventfdDeassign(e: Ioeventfd): void {
+    this.ioctl("KVM_IOEVENTFD", ioeventfdBytes(e, KVM_IOEVENTFD_FLAG_DEASSIGN));
   }
 
   /**
@@ -148,9 +224,25 @@ export class VmFd extends FdObject {
   }
 }
 
-function zone(addr: bigint | number, size: number): Uint8Array {
+function zone(addr: bigint | number, size: number, pio: boolean): Uint8Array {
   const { bytes, view } = structBuffer(kvm_coalesced_mmio_zone.size);
-  kvm_coalesced_mmio_zone.write(view, { addr: BigInt(addr), size, pad: 0 });
+  kvm_coalesced_mmio_zone.write(view, { addr: BigInt(addr), size, pad: pio ? 1 : 0 });
+  return bytes;
+}
+
+function irqfdBytes(fd: number, gsi: number, flags: number, resamplefd: number): Uint8Array {
+  const { bytes, view } = structBuffer(kvm_irqfd.size);
+  kvm_irqfd.write(view, { fd, gsi, flags, resamplefd });
+  return bytes;
+}
+
+function ioeventfdBytes(e: Ioeventfd, extra: number): Uint8Array {
+  const { bytes, view } = structBuffer(kvm_ioeventfd.size);
+  const flags = (e.flags ?? 0) | extra | (e.datamatch !== undefined ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+    (e.pio === true ? KVM_IOEVENTFD_FLAG_PIO : 0);
+  kvm_ioeventfd.write(view, {
+    datamatch: BigInt(e.datamatch ?? 0), addr: BigInt(e.addr), len: e.len, fd: fdOf(e.fd), flags,
+  });
   return bytes;
 }
 
