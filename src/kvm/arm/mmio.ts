@@ -125,17 +125,19 @@ export class ArmVcpuMemory implements PhysicalMemoryPort {
       dev.mmioWrite(this.vcpuIndex, pa, size, value >>> 0);
       return IO_DONE;
     }
-    // kvm_io_bus_write: an ioeventfd or a coalesced-MMIO zone may absorb the write (no exit).
-    const bus = this.memory.bus;
-    if (bus !== null && bus.mmioWrite(pa, size, value >>> 0)) return IO_DONE;
-    if (this.replayIndex < this.logLength) {
+    const replaying = this.replayIndex < this.logLength;
+    if (replaying) {
       const i = this.replayIndex;
       if (this.logPa[i] === pa && this.logSize[i] === size && this.logWrite[i] && this.logValue[i] === value >>> 0) {
         this.replayIndex++;
         return IO_DONE;
       }
-      this.logLength = i;
     }
+    // kvm_io_bus_write: an ioeventfd or a coalesced-MMIO zone may absorb the write (no exit) — but
+    // not the write an exit already delivered, which the log answers above.
+    const bus = this.memory.bus;
+    if (bus !== null && bus.mmioWrite(pa, size, value >>> 0)) return IO_DONE;
+    if (replaying) this.logLength = this.replayIndex;
     return this.record(pa, size, true, value >>> 0);
   }
 
