@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ArmCpu, STOP_BUDGET, STOP_SVC } from "../../src/arch/arm/cpu.js";
+import { enableFpSimdAccess } from "../../src/arch/arm/fp-simd.js";
 import { ACCESS_FETCH, PHYS_FAULT, PHYS_RAM, type PhysicalMemoryPort, type PhysPage } from "../../src/arch/arm/memory.js";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -46,6 +47,7 @@ try {
       "-ffreestanding", "-nostdlib", "-static", "-fno-pie", "-no-pie", "-o", bin, join(root, "guests/arm-snippets/bench.c")]);
     const mem = new Flat();
     const cpu = new ArmCpu({ memory: mem });
+    enableFpSimdAccess(cpu); // a user process: FP/SIMD on as Linux leaves it
     cpu.pc = load(new Uint8Array(readFileSync(bin)), mem);
     cpu.regs[13] = 0x3ff000;
     const t0 = performance.now(), c0 = process.cpuUsage();

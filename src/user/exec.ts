@@ -5,6 +5,7 @@
  */
 import { randomFillSync } from "node:crypto";
 import { ArmCpu, STOP_BKPT, STOP_BUDGET, STOP_DATA_ABORT, STOP_PREFETCH_ABORT, STOP_SVC, STOP_UNDEFINED, STOP_WFE, STOP_WFI } from "../arch/arm/cpu.js";
+import { enableFpSimdAccess } from "../arch/arm/fp-simd.js";
 import { FSR_ALIGNMENT } from "../arch/arm/stop.js";
 import { O_RDONLY, O_RDWR, O_WRONLY } from "./fd-table.js";
 import { loadElf, type LoadedProgram } from "./elf.js";
@@ -76,6 +77,9 @@ export function execProgram(options: ExecOptions): StartedProcess {
   const cpu = new ArmCpu({ memory: proc.space, model });
   proc.attachCpu(cpu);
   cpu.cpsr = CPSR_USR;
+  // Linux runs user space with CPACR cp10/cp11 full access and (lazily) FPEXC.EN set; with no kernel
+  // underneath to take the first-use trap, the process starts with both already on.
+  enableFpSimdAccess(cpu);
   cpu.regs.fill(0);
   cpu.regs[13] = stack.sp;
   cpu.pc = program.entry;

@@ -23,8 +23,34 @@
  * Division of labour: all of CP10/CP11 — including VLDR/VSTR/VLDM/VSTM/VPUSH/VPOP, VMOV between
  * core and FP registers, VMRS/VMSR (and FPSID/MVFR0/MVFR1/FPEXC reads) — belongs to the FP/SIMD
  * module; the core owns only the dispatch.
+ *
+ * Access control (ARM ARM B1.11.1-B1.11.3, CPACR B4.1.40, FPEXC B6.1.x; the pseudocode's
+ * CheckAdvSIMDOrVFPEnabled): decoded code is cached per page and CPACR, FPEXC and the mode change at
+ * run time, so the check is made when the instruction executes. Every FP/SIMD executor is registered
+ * through `defineFpSimdExecutor`, whose gate reads FPEXC.EN, CPACR.cp10 and the mode (a few integer
+ * operations, no allocation) and raises UNDEFINED when access is denied — the trap Linux's lazy VFP
+ * switching depends on (it clears FPEXC.EN at every context switch). VMRS/VMSR are the exception:
+ * they apply the per-register rules themselves (vfp/transfer.ts). The translator's inline VLDR/VSTR
+ * (jit/emit-memory.ts) repeats the same test as `FP_SIMD_DENIED_SOURCE`.
+ *   CPACR.cp10 0b00 denied, 0b01 PL1 only, 0b11 full; 0b10 is reserved and treated as denied (as
+ *   AArch64's FPEN = 0b10 traps both levels). cp11 must equal cp10 (else UNPREDICTABLE): cp10 decides.
+ *   ASEDIS/D32DIS read as zero (cp15/table.ts), so they never deny.
+ *   FPEXC.EN = 0: everything is UNDEFINED except VMRS/VMSR of FPSID, FPEXC, MVFR0, MVFR1 at PL1.
+ * Not modelled: NSACR and HCPTR (no Secure state or Hyp mode in the guest's view).
  */
+import type { ArmCpu } from "./cpu.js";
 import type { Decoded } from "./decode/pattern.js";
+import { defineExecutor, type Executor } from "./executors.js";
+import { GUEST_STOP, STOP_UNDEFINED } from "./stop.js";
+
+/** FPEXC.EN: the FP/SIMD unit is enabled. */
+export const FPEXC_EN = 0x40000000;
+/** CPACR.cp10 bit 20 (PL1 access) and both bits 21:20 (PL0 access as well). */
+export const CPACR_CP10_PL1 = 0x00100000;
+export const CPACR_CP10_FULL = 0x00300000;
+/** CPACR cp10 and cp11 full access: what Linux sets at boot, and what `tskvm user` starts with. */
+export const CPACR_CP10_CP11_FULL = 0x00f00000;
+const MODE_USR = 0x10;
 
 export class FpSimdState {
   readonly buffer = new ArrayBuffer(32 * 8);
@@ -32,8 +58,85 @@ export class FpSimdState {
   readonly s = new Float32Array(this.buffer);
   readonly w = new Uint32Array(this.buffer);
   fpscr = 0;
-  /** FPEXC: EN (bit 30) set — Linux enables VFP for user processes. */
-  fpexc = 0x40000000;
+  /** FPEXC: EN (bit 30) clear, its reset value; `enableFpSimdAccess` sets it. */
+  fpexc = 0;
+}
+
+/** The CPU state the access checks read. */
+export interface FpSimdAccess {
+  readonly fp: FpSimdState;
+  readonly cp15: { cpacr: number };
+  readonly mode: number;
+}
+
+/**
+ * CPACR lets the current privilege level use CP10/CP11 (CheckAdvSIMDOrVFPEnabled without the FPEXC
+ * test): PL1 needs cp10 bit 20, PL0 needs both bits.
+ */
+export function cpacrAllows(cpu: FpSimdAccess): boolean {
+  const need = cpu.mode === MODE_USR ? CPACR_CP10_FULL : CPACR_CP10_PL1;
+  return (cpu.cp15.cpacr & need) === need;
+}
+
+/** CheckAdvSIMDOrVFPEnabled(TRUE): CPACR allows the current mode and FPEXC.EN is set. */
+export function fpSimdEnabled(cpu: FpSimdAccess): boolean {
+  return (cpu.fp.fpexc & FPEXC_EN) !== 0 && cpacrAllows(cpu);
+}
+
+/**
+ * The same test as JavaScript source over `cpu`, true when access is denied, for code the block
+ * translator generates (jit/emit-memory.ts inlines VLDR/VSTR).
+ */
+export const FP_SIMD_DENIED_SOURCE =
+  `((cpu.fp.fpexc & ${FPEXC_EN}) === 0 || (cpu.cp15.cpacr & (cpu.mode === ${MODE_USR} ? ${CPACR_CP10_FULL} : ${CPACR_CP10_PL1})) !== (cpu.mode === ${MODE_USR} ? ${CPACR_CP10_FULL} : ${CPACR_CP10_PL1}))`;
+
+/**
+ * UNDEFINED for an FP/SIMD instruction whose access check failed, at `cpu.pcCur`: the stop is
+ * restartable (nothing was written) and leaves the current instruction, translated block or not,
+ * through GUEST_STOP as an MMU fault does, so the run loop takes the Undefined Instruction exception
+ * (system mode) or reports STOP_UNDEFINED (tskvm user).
+ */
+export function fpSimdUndefined(cpu: ArmCpu): never {
+  const info = cpu.stopInfo;
+  info.insn = cpu.currentInsn() >>> 0;
+  info.reason = STOP_UNDEFINED;
+  throw GUEST_STOP;
+}
+
+/**
+ * An executor that only raises the FP/SIMD access UNDEFINED: translated code that inlined an FP/SIMD
+ * instruction calls it, with `cpu.pcCur` at the instruction, when `FP_SIMD_DENIED_SOURCE` holds.
+ */
+export const OP_FP_SIMD_UNDEFINED = defineExecutor((cpu) => fpSimdUndefined(cpu));
+
+/**
+ * Register an FP/SIMD executor behind the access gate: `fn` runs only when CPACR and FPEXC.EN allow
+ * FP/SIMD at the current privilege level.
+ */
+export function defineFpSimdExecutor(fn: Executor): number {
+  const id = defineExecutor((cpu, a, b, c, d) => {
+    const need = cpu.mode === MODE_USR ? CPACR_CP10_FULL : CPACR_CP10_PL1;
+    if ((cpu.fp.fpexc & FPEXC_EN) === 0 || (cpu.cp15.cpacr & need) !== need) fpSimdUndefined(cpu);
+    fn(cpu, a, b, c, d);
+  });
+  bodies[id] = fn;
+  return id;
+}
+
+const bodies: Executor[] = [];
+
+/** The operation behind a gated FP/SIMD executor id (undefined for any other id): for decoder tests. */
+export function fpSimdExecutorBody(id: number): Executor | undefined {
+  return bodies[id];
+}
+
+/**
+ * What Linux gives a user process and `tskvm user` therefore sets up (there is no kernel to do it):
+ * CPACR cp10/cp11 full access and FPEXC.EN.
+ */
+export function enableFpSimdAccess(cpu: FpSimdAccess): void {
+  cpu.cp15.cpacr = (cpu.cp15.cpacr | CPACR_CP10_CP11_FULL) >>> 0;
+  cpu.fp.fpexc = (cpu.fp.fpexc | FPEXC_EN) >>> 0;
 }
 
 export interface FpSimdDecoder {

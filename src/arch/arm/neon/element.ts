@@ -17,7 +17,7 @@
  *   bits 0-1 size, 2-3 n-1, 4 inc is 2, 5 load, 6-8 log2 alignment, 9-11 groups/copies, 12-14 lane.
  */
 import type { ArmCpu } from "../cpu.js";
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import { lanesOf } from "./lanes.js";
 
 const staging = new Uint32Array(80);
@@ -119,7 +119,7 @@ function interleaved(cpu: ArmCpu, addr: number, d: number, size: number, n: numb
 }
 
 /** VLDn / VSTn (multiple n-element structures). */
-export const OP_VLDST_MULTIPLE = defineExecutor((cpu, d, regsField, info) => {
+export const OP_VLDST_MULTIPLE = defineFpSimdExecutor((cpu, d, regsField, info) => {
   const L = lanesOf(cpu.fp);
   const u8 = L.u8, u16 = L.u16, u32 = L.u32;
   const size = info & 3, n = ((info >>> 2) & 3) + 1, inc = (info & 16) !== 0 ? 2 : 1;
@@ -163,7 +163,7 @@ export const OP_VLDST_MULTIPLE = defineExecutor((cpu, d, regsField, info) => {
 });
 
 /** VLDn / VSTn (single n-element structure to or from one lane). */
-export const OP_VLDST_LANE = defineExecutor((cpu, d, regsField, info) => {
+export const OP_VLDST_LANE = defineFpSimdExecutor((cpu, d, regsField, info) => {
   const L = lanesOf(cpu.fp);
   const u8 = L.u8, u16 = L.u16, u32 = L.u32;
   const size = info & 3, n = ((info >>> 2) & 3) + 1, inc = (info & 16) !== 0 ? 2 : 1;
@@ -184,7 +184,7 @@ export const OP_VLDST_LANE = defineExecutor((cpu, d, regsField, info) => {
 });
 
 /** VLDn (single n-element structure to all lanes); `copies` registers per member (VLD1 only). */
-export const OP_VLD_ALL_LANES = defineExecutor((cpu, d, regsField, info) => {
+export const OP_VLD_ALL_LANES = defineFpSimdExecutor((cpu, d, regsField, info) => {
   const L = lanesOf(cpu.fp);
   const u8 = L.u8, u16 = L.u16, u32 = L.u32;
   const size = info & 3, n = ((info >>> 2) & 3) + 1, inc = (info & 16) !== 0 ? 2 : 1;

@@ -10,7 +10,7 @@
  */
 import type { ArmCpu } from "../cpu.js";
 import type { FpSimdState } from "../fp-simd.js";
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import { fixedToFloat, halfToSingle, singleToFixed, singleToHalf } from "../vfp/convert.js";
 import { DZC, IOC, IXC, UFC } from "../vfp/fpscr.js";
 import {
@@ -184,7 +184,7 @@ function same3(cpu: ArmCpu, op: number, d: number, n: number, m: number, x: numb
 }
 
 function same(op: number): number {
-  return defineExecutor((cpu, d, n, m, x) => same3(cpu, op, d, n, m, x));
+  return defineFpSimdExecutor((cpu, d, n, m, x) => same3(cpu, op, d, n, m, x));
 }
 
 export const OP_VADD_F = same(ADD), OP_VSUB_F = same(SUB), OP_VABD_F = same(ABD), OP_VMUL_F = same(MUL),
@@ -194,7 +194,7 @@ export const OP_VADD_F = same(ADD), OP_VSUB_F = same(SUB), OP_VABD_F = same(ABD)
   OP_VRSQRTS_F = same(RSQRTS);
 
 /** VPADD/VPMAX/VPMIN.F32 (D registers): x bits 4-5 = 0 add, 1 max, 2 min. */
-export const OP_VPAIRWISE_F = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VPAIRWISE_F = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const fp = cpu.fp, L = lanesOf(fp);
   const fpscr = standardFpscr(fp.fpscr);
   stage(L, n, 1, SCRATCH_N);
@@ -208,7 +208,7 @@ export const OP_VPAIRWISE_F = defineExecutor((cpu, d, n, m, x) => {
 });
 
 /** VMLA/VMLS/VMUL.F32 by scalar: m = word index of the scalar; x bits 4-5 = 0 mul, 1 mla, 2 mls. */
-export const OP_VMUL_F_SCALAR = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VMUL_F_SCALAR = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const fp = cpu.fp, w = lanesOf(fp).u32;
   const fpscr = standardFpscr(fp.fpscr);
   const scalar = w[m], op = (x >>> 4) & 3;
@@ -291,7 +291,7 @@ function rsqrtEstimateF32(a: number, fpscr: number): number {
 }
 
 function misc(op: number): number {
-  return defineExecutor((cpu, d, _n, m, x) => {
+  return defineFpSimdExecutor((cpu, d, _n, m, x) => {
     const fp = cpu.fp, w = lanesOf(fp).u32;
     const fpscr = standardFpscr(fp.fpscr);
     const count = (x & 4) !== 0 ? 4 : 2;
@@ -309,7 +309,7 @@ export const OP_VCVT_TO_S32 = misc(M_TO_S32), OP_VCVT_TO_U32 = misc(M_TO_U32),
   OP_VCVT_FROM_S32 = misc(M_FROM_S32), OP_VCVT_FROM_U32 = misc(M_FROM_U32);
 
 /** VCVT.F16.F32 Dd, Qm: four singles to four halves. */
-export const OP_VCVT_F16_F32 = defineExecutor((cpu, d, _n, m) => {
+export const OP_VCVT_F16_F32 = defineFpSimdExecutor((cpu, d, _n, m) => {
   const fp = cpu.fp, L = lanesOf(fp);
   const fpscr = standardFpscr(fp.fpscr);
   stage(L, m, 2, SCRATCH_N);
@@ -318,7 +318,7 @@ export const OP_VCVT_F16_F32 = defineExecutor((cpu, d, _n, m) => {
 });
 
 /** VCVT.F32.F16 Qd, Dm: four halves to four singles. */
-export const OP_VCVT_F32_F16 = defineExecutor((cpu, d, _n, m) => {
+export const OP_VCVT_F32_F16 = defineFpSimdExecutor((cpu, d, _n, m) => {
   const fp = cpu.fp, L = lanesOf(fp);
   const fpscr = standardFpscr(fp.fpscr);
   stage(L, m, 1, SCRATCH_N);

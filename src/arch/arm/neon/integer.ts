@@ -8,7 +8,7 @@
  * the element of Dn, as the assembler syntax `VSHL Dd, Dm, Dn` says.
  */
 import type { ArmCpu } from "../cpu.js";
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import {
   R, add64, mulS32, qadd64, qshl64, qsub64, rshr64, shl64, shr64, sub64,
 } from "./int64.js";
@@ -134,7 +134,7 @@ function same3x64(cpu: ArmCpu, op: number, d: number, n: number, m: number, x: n
 }
 
 function same(op: number): number {
-  return defineExecutor((cpu, d, n, m, x) => same3(cpu, op, d, n, m, x));
+  return defineFpSimdExecutor((cpu, d, n, m, x) => same3(cpu, op, d, n, m, x));
 }
 
 /**
@@ -155,8 +155,8 @@ function addSub(cpu: ArmCpu, d: number, n: number, m: number, x: number, subtrac
   }
 }
 
-export const OP_VADD = defineExecutor((cpu, d, n, m, x) => addSub(cpu, d, n, m, x, false));
-export const OP_VSUB = defineExecutor((cpu, d, n, m, x) => addSub(cpu, d, n, m, x, true));
+export const OP_VADD = defineFpSimdExecutor((cpu, d, n, m, x) => addSub(cpu, d, n, m, x, false));
+export const OP_VSUB = defineFpSimdExecutor((cpu, d, n, m, x) => addSub(cpu, d, n, m, x, true));
 
 export const OP_VHADD = same(HADD), OP_VQADD = same(QADD), OP_VRHADD = same(RHADD), OP_VHSUB = same(HSUB),
   OP_VQSUB = same(QSUB), OP_VCGT = same(CGT), OP_VCGE = same(CGE), OP_VSHL = same(SHL),
@@ -184,14 +184,14 @@ function pairwise(cpu: ArmCpu, op: number, d: number, n: number, m: number, x: n
   }
 }
 
-export const OP_VPADD = defineExecutor((cpu, d, n, m, x) => pairwise(cpu, PADD, d, n, m, x));
-export const OP_VPMAX = defineExecutor((cpu, d, n, m, x) => pairwise(cpu, PMAX, d, n, m, x));
-export const OP_VPMIN = defineExecutor((cpu, d, n, m, x) => pairwise(cpu, PMIN, d, n, m, x));
+export const OP_VPADD = defineFpSimdExecutor((cpu, d, n, m, x) => pairwise(cpu, PADD, d, n, m, x));
+export const OP_VPMAX = defineFpSimdExecutor((cpu, d, n, m, x) => pairwise(cpu, PMAX, d, n, m, x));
+export const OP_VPMIN = defineFpSimdExecutor((cpu, d, n, m, x) => pairwise(cpu, PMIN, d, n, m, x));
 
 // ---------------------------------------------------------------- bitwise (on whole words)
 
 /** x bits 4..6: 0 VAND, 1 VBIC, 2 VORR, 3 VORN, 4 VEOR, 5 VBSL, 6 VBIT, 7 VBIF. */
-export const OP_VBITWISE = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VBITWISE = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const w = lanesOf(cpu.fp).i32;
   const words = (x & 4) !== 0 ? 4 : 2;
   const op = (x >>> 4) & 7;

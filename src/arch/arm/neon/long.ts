@@ -8,7 +8,7 @@
  * 64-bit lanes (32-bit sources) go through int64.ts; smaller ones are exact JS numbers.
  */
 import type { ArmCpu } from "../cpu.js";
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import {
   R, add64, fromNumber, mulS32, mulU32, qadd64, qsub64, saturateSigned, sub64,
 } from "./int64.js";
@@ -113,7 +113,7 @@ function longOp64(cpu: ArmCpu, op: number, d: number, scalar: number, x: number)
 }
 
 function long(op: number): number {
-  return defineExecutor((cpu, d, n, m, x) => {
+  return defineFpSimdExecutor((cpu, d, n, m, x) => {
     longOp(cpu, op, d, n, m, x);
   });
 }
@@ -126,7 +126,7 @@ export const OP_VADDL = long(ADDL), OP_VSUBL = long(SUBL), OP_VADDW = long(ADDW)
 // ---------------------------------------------------------------- narrowing high half
 
 /** VADDHN/VRADDHN/VSUBHN/VRSUBHN Dd, Qn, Qm: x bit 4 = subtract, bit 5 = round; size = narrow size. */
-export const OP_VADDHN = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VADDHN = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const L = lanesOf(cpu.fp);
   const size = x & 3, subtract = (x & 16) !== 0, round = (x & 32) !== 0;
   stage(L, n, 2, SCRATCH_N);
@@ -155,7 +155,7 @@ export const OP_VADDHN = defineExecutor((cpu, d, n, m, x) => {
  * VMLA/VMLS/VMUL (integer), VQDMULH/VQRDMULH by scalar: m = lane index of the scalar in the register
  * file (at the element size); x bits 4-6 = 0 mul, 1 mla, 2 mls, 3 qdmulh, 4 qrdmulh.
  */
-export const OP_VMUL_SCALAR = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VMUL_SCALAR = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const fp = cpu.fp, L = lanesOf(fp);
   const size = x & 3, op = (x >>> 4) & 7;
   const per = 8 >> size;

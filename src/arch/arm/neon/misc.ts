@@ -4,7 +4,7 @@
  * Operands (Dd, 0, Dm, x) with x = size | Q << 2 | U << 3.
  */
 import type { ArmCpu } from "../cpu.js";
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import { unsignedRSqrtEstimate, unsignedRecipEstimate } from "./estimate.js";
 import { R, add64, fromNumber } from "./int64.js";
 import { SCRATCH_N, lane, lanesOf, saturate, scratch, setLane, stage } from "./lanes.js";
@@ -44,7 +44,7 @@ const UNSIGNED_LANES = [false, true, true, false, false, false, false, false, fa
 
 function misc(op: number): number {
   const unsignedLanes = UNSIGNED_LANES[op];
-  return defineExecutor((cpu, d, _n, m, x) => {
+  return defineFpSimdExecutor((cpu, d, _n, m, x) => {
     const L = lanesOf(cpu.fp);
     const size = x & 3;
     const per = 8 >> size;
@@ -59,14 +59,14 @@ export const OP_VCLS = misc(CLS), OP_VCLZ = misc(CLZ), OP_VCNT = misc(CNT), OP_V
   OP_VRECPE_U32 = misc(URECPE), OP_VRSQRTE_U32 = misc(URSQRTE);
 
 /** VMVN (register): the words of Dm inverted. */
-export const OP_VMVN = defineExecutor((cpu, d, _n, m, x) => {
+export const OP_VMVN = defineFpSimdExecutor((cpu, d, _n, m, x) => {
   const w = lanesOf(cpu.fp).i32;
   const words = (x & 4) !== 0 ? 4 : 2;
   for (let i = 0; i < words; i++) w[2 * d + i] = ~w[2 * m + i];
 });
 
 /** VPADDL / VPADAL (x bit 4 = accumulate): adjacent pairs of Dm/Qm summed into lanes twice as wide. */
-export const OP_VPADDL = defineExecutor((cpu, d, _n, m, x) => {
+export const OP_VPADDL = defineFpSimdExecutor((cpu, d, _n, m, x) => {
   const L = lanesOf(cpu.fp);
   const size = x & 3, unsigned = (x & 8) !== 0, accumulate = (x & 16) !== 0;
   const q = (x & 4) !== 0;
@@ -89,7 +89,7 @@ export const OP_VPADDL = defineExecutor((cpu, d, _n, m, x) => {
 });
 
 /** VREV16/32/64: x bits 4-5 = log2 of the container bytes (1, 2, 3); elements reversed within each. */
-export const OP_VREV = defineExecutor((cpu, d, _n, m, x) => {
+export const OP_VREV = defineFpSimdExecutor((cpu, d, _n, m, x) => {
   const L = lanesOf(cpu.fp);
   const size = x & 3, q = (x & 4) !== 0;
   stage(L, m, q ? 2 : 1, SCRATCH_N);

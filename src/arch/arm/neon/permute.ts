@@ -4,11 +4,11 @@
  * modified-immediate group (VMOV/VMVN/VORR/VBIC #imm). The register pairs of the two-result
  * permutes are read completely (scratch) before either is written.
  */
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import { SCRATCH_M, SCRATCH_N, SCRATCH_T, lane, lanesOf, scratch, setLane, stage } from "./lanes.js";
 
 /** VSWP: x bit 2 = Q. */
-export const OP_VSWP = defineExecutor((cpu, d, _n, m, x) => {
+export const OP_VSWP = defineFpSimdExecutor((cpu, d, _n, m, x) => {
   const w = lanesOf(cpu.fp).u32;
   const words = (x & 4) !== 0 ? 4 : 2;
   for (let i = 0; i < words; i++) {
@@ -21,7 +21,7 @@ export const OP_VSWP = defineExecutor((cpu, d, _n, m, x) => {
 const TRN = 0, UZP = 1, ZIP = 2;
 
 function permute(kind: number) {
-  return defineExecutor((cpu, d, _n, m, x) => {
+  return defineFpSimdExecutor((cpu, d, _n, m, x) => {
     const L = lanesOf(cpu.fp);
     const size = x & 3, q = (x & 4) !== 0;
     const regs = q ? 2 : 1;
@@ -57,7 +57,7 @@ function permute(kind: number) {
 export const OP_VTRN = permute(TRN), OP_VUZP = permute(UZP), OP_VZIP = permute(ZIP);
 
 /** VEXT: bytes `imm` onwards of the concatenation Dm:Dn (Dn least significant); x bit 2 = Q. */
-export const OP_VEXT = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VEXT = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const L = lanesOf(cpu.fp);
   const q = (x & 4) !== 0, bytes = q ? 16 : 8, imm = x >>> 4;
   stage(L, n, q ? 2 : 1, SCRATCH_N);
@@ -70,7 +70,7 @@ export const OP_VEXT = defineExecutor((cpu, d, n, m, x) => {
 });
 
 /** VTBL / VTBX (x bit 4 set): table D<n>..D<n+len-1> with len = x bits 0-2, byte indices from Dm. */
-export const OP_VTBL = defineExecutor((cpu, d, n, m, x) => {
+export const OP_VTBL = defineFpSimdExecutor((cpu, d, n, m, x) => {
   const L = lanesOf(cpu.fp);
   const len = x & 7, extension = (x & 16) !== 0;
   const s = scratch.u8;
@@ -85,7 +85,7 @@ export const OP_VTBL = defineExecutor((cpu, d, n, m, x) => {
 });
 
 /** VDUP Dd/Qd, Dm[x]: m = lane index of the scalar in the register file; x = size | Q << 2. */
-export const OP_VDUP_SCALAR = defineExecutor((cpu, d, _n, m, x) => {
+export const OP_VDUP_SCALAR = defineFpSimdExecutor((cpu, d, _n, m, x) => {
   const L = lanesOf(cpu.fp);
   const size = x & 3, per = 8 >> size;
   const count = (x & 4) !== 0 ? 2 * per : per;
@@ -94,7 +94,7 @@ export const OP_VDUP_SCALAR = defineExecutor((cpu, d, _n, m, x) => {
 });
 
 /** VDUP Dd/Qd, Rt: b = Rt; x = size | Q << 2. */
-export const OP_VDUP_CORE = defineExecutor((cpu, d, rt, _m, x) => {
+export const OP_VDUP_CORE = defineFpSimdExecutor((cpu, d, rt, _m, x) => {
   const L = lanesOf(cpu.fp);
   const size = x & 3, per = 8 >> size;
   const count = (x & 4) !== 0 ? 2 * per : per;
@@ -103,12 +103,12 @@ export const OP_VDUP_CORE = defineExecutor((cpu, d, rt, _m, x) => {
 });
 
 /** VMOV Dd[x], Rt (8/16 bit): a = lane index in the register file at the size, b = Rt, x = size. */
-export const OP_VMOV_TO_SCALAR = defineExecutor((cpu, index, rt, _c, x) => {
+export const OP_VMOV_TO_SCALAR = defineFpSimdExecutor((cpu, index, rt, _c, x) => {
   setLane(lanesOf(cpu.fp), x & 3, index, cpu.regs[rt]);
 });
 
 /** VMOV Rt, Dn[x] (8/16 bit): a = lane index, b = Rt, x = size | U << 3. */
-export const OP_VMOV_FROM_SCALAR = defineExecutor((cpu, index, rt, _c, x) => {
+export const OP_VMOV_FROM_SCALAR = defineFpSimdExecutor((cpu, index, rt, _c, x) => {
   cpu.regs[rt] = lane(lanesOf(cpu.fp), x & 3, (x & 8) !== 0, index);
 });
 
@@ -116,7 +116,7 @@ export const OP_VMOV_FROM_SCALAR = defineExecutor((cpu, index, rt, _c, x) => {
  * VMOV/VMVN/VORR/VBIC (immediate): b, c = low and high words of the expanded (and, for VMVN/VBIC,
  * already inverted) 64-bit immediate; x bit 2 = Q, bits 4-5 = 0 move, 1 OR, 2 AND.
  */
-export const OP_VIMM = defineExecutor((cpu, d, lo, hi, x) => {
+export const OP_VIMM = defineFpSimdExecutor((cpu, d, lo, hi, x) => {
   const w = lanesOf(cpu.fp).i32;
   const op = (x >>> 4) & 3;
   const regs = (x & 4) !== 0 ? 2 : 1;

@@ -9,7 +9,7 @@
  * 2^(shift-1) in unbounded precision: (a >> s) + bit s-1 of a.
  */
 import type { ArmCpu } from "../cpu.js";
-import { defineExecutor } from "../executors.js";
+import { defineFpSimdExecutor } from "../fp-simd.js";
 import { R, add64, qshl64, rshr64, shl64, shr64, toNumber } from "./int64.js";
 import {
   POW2, SCRATCH_N, lane, lanesOf, roundingShiftRight, saturate, saturated, scratch, setLane, shiftRight, stage,
@@ -88,7 +88,7 @@ function shiftImm64(cpu: ArmCpu, op: number, d: number, m: number, sh: number, x
 }
 
 function shiftOp(op: number): number {
-  return defineExecutor((cpu, d, m, sh, x) => shiftImm(cpu, op, d, m, sh, x));
+  return defineFpSimdExecutor((cpu, d, m, sh, x) => shiftImm(cpu, op, d, m, sh, x));
 }
 
 export const OP_VSHR = shiftOp(SHR), OP_VSRA = shiftOp(SRA), OP_VRSHR = shiftOp(RSHR), OP_VRSRA = shiftOp(RSRA),
@@ -126,17 +126,17 @@ function narrow(cpu: ArmCpu, mode: number, d: number, m: number, sh: number, siz
 }
 
 /** VSHRN / VRSHRN: x bit 4 = round. */
-export const OP_VSHRN = defineExecutor((cpu, d, m, sh, x) => narrow(cpu, (x >>> 4) & ROUND, d, m, sh, x & 3));
+export const OP_VSHRN = defineFpSimdExecutor((cpu, d, m, sh, x) => narrow(cpu, (x >>> 4) & ROUND, d, m, sh, x & 3));
 /** VQSHRN / VQRSHRN (U: unsigned in and out): x bit 4 = round. */
-export const OP_VQSHRN = defineExecutor((cpu, d, m, sh, x) =>
+export const OP_VQSHRN = defineFpSimdExecutor((cpu, d, m, sh, x) =>
   narrow(cpu, ((x >>> 4) & ROUND) | SATURATE | ((x & 8) !== 0 ? UNSIGNED_OUT : SIGNED_IN), d, m, sh, x & 3));
 /** VQSHRUN / VQRSHRUN: signed in, unsigned out; x bit 4 = round. */
-export const OP_VQSHRUN = defineExecutor((cpu, d, m, sh, x) =>
+export const OP_VQSHRUN = defineFpSimdExecutor((cpu, d, m, sh, x) =>
   narrow(cpu, ((x >>> 4) & ROUND) | SATURATE | SIGNED_IN | UNSIGNED_OUT, d, m, sh, x & 3));
 /** VMOVN Dd, Qm. */
-export const OP_VMOVN = defineExecutor((cpu, d, m, _sh, x) => narrow(cpu, 0, d, m, 0, x & 3));
+export const OP_VMOVN = defineFpSimdExecutor((cpu, d, m, _sh, x) => narrow(cpu, 0, d, m, 0, x & 3));
 /** VQMOVN (U: unsigned in and out) / VQMOVUN (x bit 4: signed in, unsigned out). */
-export const OP_VQMOVN = defineExecutor((cpu, d, m, _sh, x) => {
+export const OP_VQMOVN = defineFpSimdExecutor((cpu, d, m, _sh, x) => {
   const mode = (x & 16) !== 0 ? SIGNED_IN | UNSIGNED_OUT : (x & 8) !== 0 ? UNSIGNED_OUT : SIGNED_IN;
   narrow(cpu, SATURATE | mode, d, m, 0, x & 3);
 });
@@ -144,7 +144,7 @@ export const OP_VQMOVN = defineExecutor((cpu, d, m, _sh, x) => {
 // ---------------------------------------------------------------- lengthening (Qd <- Dm)
 
 /** VSHLL / VMOVL: lanes of Dm (size in x) widened (U: zero-extended) and shifted left by `sh`. */
-export const OP_VSHLL = defineExecutor((cpu, d, m, sh, x) => {
+export const OP_VSHLL = defineFpSimdExecutor((cpu, d, m, sh, x) => {
   const L = lanesOf(cpu.fp);
   const size = x & 3, unsigned = (x & 8) !== 0;
   stage(L, m, 1, SCRATCH_N);

@@ -12,15 +12,15 @@
  * Importing this module registers the decoder with the core (the one FP/SIMD registration).
  */
 import { DecodeTable, type Decoded, type Fields } from "../decode/pattern.js";
-import { defineExecutor, type Executor } from "../executors.js";
-import { registerFpSimdDecoder } from "../fp-simd.js";
+import type { Executor } from "../executors.js";
+import { defineFpSimdExecutor, registerFpSimdDecoder } from "../fp-simd.js";
 import { neonDecoder } from "../neon/decode.js";
 import * as dp from "./dataproc.js";
 import type { VfpOp } from "./dataproc.js";
 import { OP_VLDM_VSTM, OP_VLDR_VSTR, OP_VMOV_CORE_PAIR, OP_VMOV_CORE_WORD, OP_VMRS, OP_VMSR } from "./transfer.js";
 
 function executor(op: VfpOp): number {
-  return defineExecutor(op as unknown as Executor);
+  return defineFpSimdExecutor(op as unknown as Executor);
 }
 
 /** One executor per (operation, precision): [single, double]. */

@@ -10,6 +10,7 @@
 import type { ArmCpu } from "../cpu.js";
 import { defineExecutor, EXECUTORS } from "../executors.js";
 import { OP_UNDEFINED } from "../exec/system.js";
+import { cpacrAllows, defineFpSimdExecutor, fpSimdEnabled } from "../fp-simd.js";
 import {
   FPEXC_EN, FPSCR_WRITABLE, FPSID_CORTEX_A15, FPSID_CORTEX_A7, MVFR0_VFPV4_D32, MVFR1_WITHOUT_NEON, MVFR1_WITH_NEON,
   VFP_REG_FPEXC, VFP_REG_FPSCR, VFP_REG_FPSID, VFP_REG_MVFR0, VFP_REG_MVFR1,
@@ -33,7 +34,7 @@ function undefinedInstruction(cpu: ArmCpu, insn: number): void {
  * VLDR/VSTR: a = first word index in the register file (2*Dd, or Sd), b = Rn, c = signed byte
  * offset, d = bit 0 load, bit 1 doubleword.
  */
-export const OP_VLDR_VSTR = defineExecutor((cpu, index, rn, offset, flags) => {
+export const OP_VLDR_VSTR = defineFpSimdExecutor((cpu, index, rn, offset, flags) => {
   const base = rn === 15 ? cpu.regs[15] & ~3 : cpu.regs[rn];
   const addr = (base + offset) | 0;
   const mmu = cpu.mmu, w = cpu.fp.w;
@@ -62,7 +63,7 @@ export const OP_VLDR_VSTR = defineExecutor((cpu, index, rn, offset, flags) => {
  * VLDM/VSTM: a = first word index (2*Dd or Sd), b = Rn, c = number of words, d = bit 0 load,
  * bit 1 doubleword registers, bit 2 decrement before (else increment after), bit 3 writeback.
  */
-export const OP_VLDM_VSTM = defineExecutor((cpu, index, rn, words, flags) => {
+export const OP_VLDM_VSTM = defineFpSimdExecutor((cpu, index, rn, words, flags) => {
   const mmu = cpu.mmu, w = cpu.fp.w, regs = cpu.regs;
   const load = (flags & 1) !== 0, double = (flags & 2) !== 0, decrement = (flags & 4) !== 0;
   const base = rn === 15 ? regs[15] & ~3 : regs[rn];
@@ -80,7 +81,7 @@ export const OP_VLDM_VSTM = defineExecutor((cpu, index, rn, words, flags) => {
 });
 
 /** VMOV Sn <-> Rt (and the 32-bit scalar forms): a = word index, b = Rt, c = 1 to core. */
-export const OP_VMOV_CORE_WORD = defineExecutor((cpu, index, rt, toCore) => {
+export const OP_VMOV_CORE_WORD = defineFpSimdExecutor((cpu, index, rt, toCore) => {
   if (toCore !== 0) cpu.regs[rt] = cpu.fp.w[index] | 0;
   else cpu.fp.w[index] = cpu.regs[rt];
 });
@@ -89,7 +90,7 @@ export const OP_VMOV_CORE_WORD = defineExecutor((cpu, index, rt, toCore) => {
  * VMOV two core registers <-> two consecutive words (Sm, Sm+1 or the halves of Dm):
  * a = word index, b = Rt, c = Rt2, d = 1 to core.
  */
-export const OP_VMOV_CORE_PAIR = defineExecutor((cpu, index, rt, rt2, toCore) => {
+export const OP_VMOV_CORE_PAIR = defineFpSimdExecutor((cpu, index, rt, rt2, toCore) => {
   const w = cpu.fp.w, regs = cpu.regs;
   if (toCore !== 0) {
     regs[rt] = w[index] | 0;
@@ -100,12 +101,23 @@ export const OP_VMOV_CORE_PAIR = defineExecutor((cpu, index, rt, rt2, toCore) =>
   }
 });
 
+/**
+ * The access rules of VMRS/VMSR (ARM ARM VMRS/VMSR pseudocode, B1.11.3): FPSCR is an ordinary FP
+ * access (CPACR for the current level and FPEXC.EN); FPSID, FPEXC, MVFR0 and MVFR1 are PL1-only and
+ * need CPACR but not FPEXC.EN — which is how a kernel turns the unit on — and every other register
+ * is UNDEFINED (this VFPv4 has no FPINST/FPINST2: no trapped exceptions).
+ */
+function systemRegisterAllowed(cpu: ArmCpu, reg: number): boolean {
+  if (reg === VFP_REG_FPSCR) return fpSimdEnabled(cpu);
+  return cpu.mode !== MODE_USR && cpacrAllows(cpu);
+}
+
 /** VMRS Rt, <reg>: a = Rt (15: APSR_nzcv from FPSCR), b = register number, c = the encoding. */
 export const OP_VMRS = defineExecutor((cpu, rt, reg, insn) => {
+  if (!systemRegisterAllowed(cpu, reg)) return undefinedInstruction(cpu, insn);
   const fp = cpu.fp;
   let v: number;
   if (reg === VFP_REG_FPSCR) v = fp.fpscr;
-  else if (cpu.mode === MODE_USR) return undefinedInstruction(cpu, insn);
   else if (reg === VFP_REG_FPSID) v = cpu.model === "cortex-a7" ? FPSID_CORTEX_A7 : FPSID_CORTEX_A15;
   else if (reg === VFP_REG_MVFR0) v = MVFR0_VFPV4_D32;
   else if (reg === VFP_REG_MVFR1) v = advancedSimd ? MVFR1_WITH_NEON : MVFR1_WITHOUT_NEON;
@@ -123,10 +135,10 @@ export const OP_VMRS = defineExecutor((cpu, rt, reg, insn) => {
 
 /** VMSR <reg>, Rt: a = Rt, b = register number, c = the encoding. */
 export const OP_VMSR = defineExecutor((cpu, rt, reg, insn) => {
+  if (!systemRegisterAllowed(cpu, reg)) return undefinedInstruction(cpu, insn);
   const v = cpu.regs[rt];
   const fp = cpu.fp;
   if (reg === VFP_REG_FPSCR) fp.fpscr = (v & FPSCR_WRITABLE) >>> 0;
-  else if (cpu.mode === MODE_USR) undefinedInstruction(cpu, insn);
   else if (reg === VFP_REG_FPEXC) fp.fpexc = (v & FPEXC_EN) >>> 0; // no trapped exceptions: EX stays 0
   else if (reg !== VFP_REG_FPSID) undefinedInstruction(cpu, insn); // FPSID writes are ignored; MVFRs are read-only
 });

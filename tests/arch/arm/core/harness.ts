@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ArmCpu } from "../../../../src/arch/arm/cpu.js";
+import { enableFpSimdAccess } from "../../../../src/arch/arm/fp-simd.js";
 import {
   ACCESS_WRITE, PHYS_FAULT, PHYS_RAM, type AccessKind, type PhysicalMemoryPort, type PhysPage,
 } from "../../../../src/arch/arm/memory.js";
@@ -94,6 +95,7 @@ export function run(source: string, opts: RunOptions = {}): { cpu: ArmCpu; stop:
   for (const [r, v] of Object.entries(opts.regs ?? {})) cpu.regs[Number(r)] = v;
   if (cpu.regs[13] === 0) cpu.regs[13] = 0x80000;
   cpu.cpsr = ((opts.flags ?? 0) & 0xf8000000) | (thumb ? 0x20 : 0) | 0x10;
+  enableFpSimdAccess(cpu); // a user process as Linux runs it: CPACR cp10/cp11 full access, FPEXC.EN
   cpu.pc = CODE_BASE | (thumb ? 1 : 0);
   const stop = cpu.run(opts.budget ?? 100000);
   return { cpu, stop, mem };

@@ -12,6 +12,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ArmCpu, STOP_BUDGET, STOP_DATA_ABORT, STOP_SVC } from "../../../../src/arch/arm/cpu.js";
 import { MAX_BLOCK } from "../../../../src/arch/arm/jit/translate.js";
+import { enableFpSimdAccess } from "../../../../src/arch/arm/fp-simd.js";
 import { CODE_BASE, DATA_BASE, FlatMemory, assemble, flags, u32 } from "./harness.js";
 
 function xorshift(seed: number): () => number {
@@ -201,6 +202,7 @@ test("a translated STM/STRD/VSTR that runs into a read-only page writes nothing 
     const at = readOnly * 4096 - 8; // two words below the read-only page, the rest inside it
     cpu.regs[0] = at;
     [1, 2, 3, 4].forEach((r) => (cpu.regs[r] = 0x11111111 * r));
+    enableFpSimdAccess(cpu); // VSTR needs CPACR/FPEXC.EN on, as for a Linux process
     cpu.fp.d[1] = 1.1; // both words nonzero
     cpu.pc = CODE_BASE | (thumb ? 1 : 0);
     assert.equal(cpu.run(100), STOP_DATA_ABORT, insn);

@@ -146,7 +146,7 @@ test("estimate functions match the ARM ARM formulas at the range ends", () => {
 
 test("with Advanced SIMD present, MVFR1 reads 0x11111111 and MVFR0 0x10110222 at PL1 (Cortex-A15)", () => {
   const out = new Decoded();
-  const cpu = { mode: 0x13, fp: new FpSimdState(), regs: new Int32Array(16) };
+  const cpu = { mode: 0x13, fp: new FpSimdState(), cp15: { cpacr: 0x00f00000 }, regs: new Int32Array(16) }; // FPEXC.EN 0: ID reads need only CPACR
   // VMRS r0, MVFR1 (A32 0xeef60a10) and VMRS r1, MVFR0 (0xeef71a10)
   for (const [word, rt, want] of [[0xeef60a10, 0, 0x11111111], [0xeef71a10, 1, 0x10110222]] as const) {
     assert.ok(vfpDecoder.decode(word | 0, false, out));
