@@ -9,6 +9,7 @@
  */
 import { LS_LDR, LS_LDRB, LS_LDRD, LS_LDRH, LS_LDRSB, LS_LDRSH, LS_STR, LS_STRB, LS_STRD, LS_STRH } from "../exec/loadstore.js";
 import { EMIT_LOAD, EMIT_STORE, type Emitted, type Site } from "./emitted.js";
+import { FP_SIMD_DENIED_SOURCE, OP_FP_SIMD_UNDEFINED } from "../fp-simd.js";
 
 /** Single and dual loads and stores (not to/from PC). `offset` is an expression added to the base. */
 export function loadStore(e: Emitted, kind: number, rt: number, rt2: number, rn: number, pre: boolean, wback: boolean,
@@ -98,7 +99,9 @@ export function loadMultiple(e: Emitted, a: number, list: number): boolean {
 export function vfpLoadStore(e: Emitted, index: number, rn: number, offset: number, flags: number, s: Site): boolean {
   const load = (flags & 1) !== 0, double = (flags & 2) !== 0;
   const base = rn === 15 ? String((s.pcRead & ~3) | 0) : `r[${rn}]`;
-  let body = `const w = cpu.fp.w, a = (${base} + ${offset | 0}) | 0; if ((a & 3) !== 0) mmu.checkAlign(a, 3, ${!load});`;
+  // CPACR/FPEXC access check at run time (fp-simd.ts): denied leaves the block through GUEST_STOP
+  let body = `if (${FP_SIMD_DENIED_SOURCE}) { cpu.pcCur = ${s.pc | 0}; E[${OP_FP_SIMD_UNDEFINED}](cpu, 0, 0, 0, 0); }`;
+  body += ` const w = cpu.fp.w, a = (${base} + ${offset | 0}) | 0; if ((a & 3) !== 0) mmu.checkAlign(a, 3, ${!load});`;
   if (!double) body += load ? ` w[${index}] = mmu.read32(a);` : ` mmu.write32(a, w[${index}]);`;
   else {
     const lo = index, hi = index + 1;
