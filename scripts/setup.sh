@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tskvm needs on a Debian machine: Node packages, and the Debian cross toolchain and
-# oracles the tests use (ARM cross compiler, qemu-user, qemu-system-arm, csmith, dtc). Safe to run again.
+# oracles the tests use (ARM cross compiler, qemu-user, qemu-system-arm, csmith, dtc, e2fsprogs), then
+# fetches the Debian guest the acceptance tests boot (best effort). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -19,3 +20,9 @@ if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ]
   npm install --no-audit --no-fund
 fi
 npm run build
+# The Debian guest (tests/cli/debian boot it): fetch it when missing. Best effort: without a mirror the
+# setup still succeeds and those tests skip with the reason.
+guest_path="$(node dist/src/cli/main.js guest path)"
+if [[ "$guest_path" == *"no guest yet"* ]]; then
+  node dist/src/cli/main.js guest fetch || echo "setup: warning: 'tskvm guest fetch' failed; the Debian guest tests will skip" >&2
+fi
