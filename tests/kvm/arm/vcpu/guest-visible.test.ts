@@ -91,6 +91,8 @@ test("big.LITTLE: on an A15 host the A7 vCPU's guest reads the A7 MIDR, FPSID an
     if (typeof map === "number") throw new Error("mmap vcpu");
     const run = new DataView(map.bytes.buffer, map.bytes.byteOffset, 4096);
     assert.equal(setReg(m, fd, core(3), DEV), 0);
+    // VMRS FPSID needs CPACR cp10/cp11 access (not FPEXC.EN, which stays 0): UNDEFINED otherwise
+    assert.equal(setReg(m, fd, cp15(1, 0, 0, 2), 0x00f00000n), 0);
     for (const value of expected[target]!) {
       assert.equal(runToExit(m, fd, run), EXIT_MMIO);
       assert.equal(run.getUint32(40, true) >>> 0, value, `target ${target}`);
