@@ -148,7 +148,7 @@ export class Vmm {
     if (cpus.length === 0) throw new VmmError("at least one vCPU is needed");
     this.kvm = step("open /dev/kvm", () => Kvm.open(host));
     const mem = host.mmap(-1, ramSize);
-    if (typeof mem === "number") throw new VmmError(`mmap of ${ramSize >> 20} MiB guest RAM failed (errno ${-mem})`);
+    if (typeof mem === "number") throw new VmmError(`mmap of ${Math.floor(ramSize / 0x100000)} MiB guest RAM failed (errno ${-mem})`);
     this.ram = { base: config.ramBase, bytes: mem.bytes };
     this.ramAddr = mem.addr;
     [this.vm, this.vcpus] = this.createBoard();
