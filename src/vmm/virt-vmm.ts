@@ -5,7 +5,11 @@
  *   virtio-mmio slots from 0x0A000000 (INTID 48 + slot): one virtio-blk per disk, in order, then a
  *   virtio-rng; the DTB (machineDtb) describing exactly these, with bootargs and the initrd range.
  * The images are placed by src/vmm/loader (arrangeBoot: QEMU -kernel rules), or a caller's `place`
- * step; it runs again on every reboot so the guest starts from fresh images.
+ * step; it runs again on every reboot so the guest starts from fresh images. A user's DTB (--dtb) is
+ * kept but patched for the run as QEMU's -dtb is (fdt/boot-patch.ts: /memory, /chosen, /psci).
+ *
+ * The console's output is also offered line by line (onConsoleLine), so a caller can act on what
+ * the guest says — e.g. the end-of-panic line Linux prints when it will not reboot (linuxPanicReason).
  */
 import type { RawKvmHost } from "../abi/syscalls.js";
 import { Pl011 } from "../devices/pl011.js";
@@ -13,8 +17,9 @@ import { Pl031 } from "../devices/pl031.js";
 import { VirtioMmioTransport } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
+import { patchBootDtb } from "./fdt/boot-patch.js";
 import {
-  machineDtb, RTC_INTID, UART_INTID, VIRT_MEMORY_MAP, virtioMmioBase, virtioMmioIntid, type MachineConfig,
+  describePsci, machineDtb, RTC_INTID, UART_INTID, VIRT_MEMORY_MAP, virtioMmioBase, virtioMmioIntid, type MachineConfig,
 } from "./machine.js";
 import { arrangeBoot } from "./loader/boot.js";
 import { Vmm, type BootImage, type CpuModel, type GuestRam, type MappedDevice, type VmmExit } from "./vmm.js";
@@ -41,7 +46,7 @@ export interface VirtVmmOptions {
   readonly kernel: Uint8Array;
   readonly initrd?: Uint8Array;
   readonly append?: string;
-  /** A user DTB (--dtb): used as it is instead of the generated one. */
+  /** A user DTB (--dtb) used instead of the generated one, patched per boot by virtUserDtb. */
   readonly dtb?: Uint8Array;
   readonly disks?: readonly VirtDisk[];
   readonly noReboot?: boolean;
@@ -49,6 +54,8 @@ export interface VirtVmmOptions {
   readonly place?: PlaceImages;
   /** Guest UART output, byte by byte. */
   readonly transmit: (byte: number) => void;
+  /** Each complete line of UART output (after `transmit` has seen its bytes), without CR/LF. */
+  readonly onConsoleLine?: (line: string) => void;
   /** Accesses no device claims (default: ignored, reads return 0, as QEMU's unassigned memory). */
   readonly onUnmappedMmio?: (vcpu: number, addr: number, len: number, isWrite: boolean) => void;
 }
@@ -58,6 +65,55 @@ export function virtMachineConfig(o: Pick<VirtVmmOptions, "memBytes" | "cpus" | 
   initrd?: { start: number; end: number }): MachineConfig {
   const slots = [...Array((o.disks?.length ?? 0) + 1).keys()]; // disks, then the rng
   return { ramBytes: o.memBytes, cpus: o.cpus, virtioSlots: slots, bootargs: o.append ?? "", initrd };
+}
+
+/**
+ * A user's DTB made bootable on this board, as QEMU's -dtb: the RAM in /memory, bootargs (when
+ * `append` is non-empty) and the initrd range in /chosen, a /psci node if it has none.
+ * Throws FdtFormatError when the blob is malformed or lacks what the patch needs.
+ */
+export function virtUserDtb(blob: Uint8Array, o: Pick<VirtVmmOptions, "memBytes" | "append">,
+  initrd?: { start: number; end: number }): Uint8Array {
+  return patchBootDtb(blob, {
+    memory: { base: VIRT_MEMORY_MAP.ram.base, size: o.memBytes },
+    bootargs: o.append,
+    initrd,
+    psci: (node) => describePsci(node),
+  });
+}
+
+/**
+ * The reason of a Linux kernel panic the guest will not recover from, if `line` is the marker
+ * kernel/panic.c prints last: `---[ end Kernel panic - not syncing: <reason> ]---`. Linux prints it
+ * only when it will not reboot (panic_timeout 0, or emergency_restart returned); with panic=N it
+ * prints "Kernel panic - not syncing: …" and "Rebooting in N seconds.." instead and then resets.
+ * A printk timestamp or other text may precede the marker on the line.
+ */
+export function linuxPanicReason(line: string): string | undefined {
+  const m = /---\[ end Kernel panic - not syncing: (.*) \]---/.exec(line);
+  return m ? m[1] : undefined;
+}
+
+/** The longest console line kept for onConsoleLine; the rest of a longer line is dropped. */
+export const CONSOLE_LINE_MAX = 4096;
+
+/** Splits console bytes into LF-terminated lines (CRs dropped), decoded as UTF-8. */
+export class ConsoleLines {
+  private readonly buf = new Uint8Array(CONSOLE_LINE_MAX);
+  private length = 0;
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  byte(b: number): void {
+    if (b === 0x0a) {
+      const line = this.decoder.decode(this.buf.subarray(0, this.length));
+      this.length = 0;
+      this.onLine(line);
+    } else if (b !== 0x0d && this.length < this.buf.length) {
+      this.buf[this.length++] = b;
+    }
+  }
 }
 
 /** The loader's placement (ELF / uImage / zImage / raw; initrd and DTB above the kernel). */
@@ -89,12 +145,13 @@ export class VirtVmm {
           ram,
           kernel: o.kernel,
           initrd: o.initrd,
-          dtb: (initrd) => o.dtb ?? machineDtb(virtMachineConfig(o, initrd)),
+          dtb: (initrd) => (o.dtb ? virtUserDtb(o.dtb, o, initrd) : machineDtb(virtMachineConfig(o, initrd))),
         }),
       devices: (ctx) => {
+        const lines = o.onConsoleLine ? new ConsoleLines(o.onConsoleLine) : undefined;
         const uart = (this.uart = new Pl011({
           irq: ctx.irqLine(UART_INTID),
-          transmit: o.transmit,
+          transmit: lines ? (b) => { o.transmit(b); lines.byte(b); } : o.transmit,
           rxSpaceAvailable: () => this.feedUart(),
         }));
         const rtc = (this.rtc = new Pl031({ irq: ctx.irqLine(RTC_INTID) }));

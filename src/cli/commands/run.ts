@@ -1,17 +1,20 @@
 /**
  * `tskvm run`: boots a guest on the `virt` board (src/vmm/virt-vmm.ts) with the console on
  * stdin/stdout — like `qemu-system-arm -M virt -nographic -kernel … -initrd … -append …`.
- * Exit status: 0 when the guest powers off (PSCI SYSTEM_OFF), resets with --no-reboot, or the user
- * quits with Ctrl-A X; 1 when the guest crashes or the VM fails; 2 for a usage mistake.
+ * Exit status (docs/run.md): 0 when the guest powers off (PSCI SYSTEM_OFF), resets with --no-reboot,
+ * or the user quits with Ctrl-A X; 1 when the guest crashes or the VM fails; 2 for a usage mistake;
+ * 3 when the guest's Linux kernel panics for good (its final "end Kernel panic" line).
  */
 import { defaultGuestDir, existingGuest } from "../../vmm/guest/fetch.js";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createHost } from "../../kvm/index.js";
 import { VIRT_MAX_CPUS, VIRT_MAX_RAM_BYTES } from "../../vmm/machine.js";
 import { CPU_TARGETS, VmmError, type CpuModel } from "../../vmm/vmm.js";
-import { loaderPlacement, VirtVmm, type VirtDisk } from "../../vmm/virt-vmm.js";
+import { linuxPanicReason, loaderPlacement, virtUserDtb, VirtVmm, type VirtDisk } from "../../vmm/virt-vmm.js";
+import { FdtFormatError } from "../../vmm/fdt/parse.js";
+import { LoaderError } from "../../vmm/loader/guest-ram.js";
 import { HostConsole } from "../console.js";
 import { CliError, type Command } from "../command.js";
 
@@ -29,11 +32,14 @@ export interface RunOptions {
 
 const CPU_MODELS = Object.keys(CPU_TARGETS) as CpuModel[];
 
+/** Exit statuses of `tskvm run` (also in HELP and docs/run.md). */
+export const RUN_EXIT = { ok: 0, failed: 1, usage: 2, guestPanic: 3 } as const;
+
 function parseMem(v: string): number {
   const m = /^(\d+)([MG]?)$/i.exec(v);
   const n = m ? Number(m[1]) * (m[2]!.toUpperCase() === "G" ? 1024 : 1) : NaN;
   if (!m || !Number.isSafeInteger(n) || n <= 0) throw new CliError(`--mem: '${v}' is not a size in MiB`);
-  if (n * 0x100000 > VIRT_MAX_RAM_BYTES) throw new CliError(`--mem: ${n} MiB is more than the ${VIRT_MAX_RAM_BYTES >> 20} MiB the virt board has below 4 GiB`);
+  if (n * 0x100000 > VIRT_MAX_RAM_BYTES) throw new CliError(`--mem: ${n} MiB is more than the ${VIRT_MAX_RAM_BYTES / 0x100000} MiB the virt board has below 4 GiB`);
   return n;
 }
 
@@ -101,9 +107,14 @@ function fetchedGuest(): { dir: string; vmlinuz?: string; initrd?: string } {
   return files ? { dir, vmlinuz: files.vmlinuz, initrd: files.initrd } : { dir };
 }
 
-function readInput(what: string, path: string): Uint8Array {
+/** The user's file exists and is a regular file (one line otherwise). */
+function checkInput(what: string, path: string): void {
   if (!existsSync(path)) throw new CliError(`${what}: '${path}' does not exist`);
   if (!statSync(path).isFile()) throw new CliError(`${what}: '${path}' is not a file`);
+}
+
+function readInput(what: string, path: string): Uint8Array {
+  checkInput(what, path);
   try {
     return readFileSync(path);
   } catch (e) {
@@ -115,15 +126,25 @@ const HELP = `
   --kernel FILE        ELF, uImage, zImage or raw image (default: the guest 'tskvm guest fetch' made)
   --initrd FILE        initial ramdisk
   --append TEXT        kernel command line (e.g. "console=ttyAMA0")
-  --dtb FILE           use this device tree instead of the generated one
+  --dtb FILE           use this device tree instead of the generated one; as QEMU's -dtb, its
+                       /memory is set to the RAM given, /chosen gets bootargs (--append) and the
+                       initrd range, and /psci is added if it has none
   --mem MiB            guest RAM in MiB (default 256; 'M'/'G' suffixes accepted)
   --cpus N             number of vCPUs (default 1, at most 8)
   --cpu MODEL[,MODEL…] cortex-a15 (default) or cortex-a7; a list gives each vCPU its model
   --disk FILE[,readonly]  a raw disk image as virtio-blk (repeatable)
-  --dump-dtb FILE      write the generated device tree blob to FILE and exit
+  --dump-dtb FILE      write the device tree blob the guest would get (generated, or --dtb patched)
+                       to FILE and exit
   --no-reboot          exit when the guest resets instead of rebooting
 
 Console: the guest's ttyAMA0 on stdin/stdout. On a terminal: Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A.
+
+Exit status:
+  0  the guest powered off, reset with --no-reboot, or Ctrl-A X quit
+  1  the guest reported a crash (PSCI), or the VM could not continue
+  2  a usage mistake (bad option, missing or unusable file)
+  3  the guest's Linux kernel panicked and will not reboot: tskvm saw its final
+     "---[ end Kernel panic - not syncing: <reason> ]---" line on the console
 `;
 
 export const runCommand: Command = {
@@ -132,6 +153,11 @@ export const runCommand: Command = {
   usage: "tskvm run [--kernel FILE] [--initrd FILE] [--append TEXT] [--mem MiB] [--cpus N] [--cpu MODEL] [--disk FILE[,readonly]] …",
   help: HELP,
   run: async (args) => {
+    // --help anywhere (main.ts answers a leading one): the same text, status 0.
+    if (args.some((a) => a === "--help" || a === "-h")) {
+      process.stdout.write(`usage: ${runCommand.usage}\n\n${runCommand.summary}\n${HELP}`);
+      return RUN_EXIT.ok;
+    }
     const o = parseRunArgs(args);
     if (o.kernel === undefined) {
       const guest = fetchedGuest();
@@ -143,14 +169,34 @@ export const runCommand: Command = {
     const kernel = readInput("--kernel", o.kernel);
     const initrd = o.initrd !== undefined ? readInput("--initrd", o.initrd) : undefined;
     const dtb = o.dtb !== undefined ? readInput("--dtb", o.dtb) : undefined;
-    for (const d of o.disks) readInput("--disk", d.path);
+    const memBytes = o.memMiB * 0x100000;
+    if (dtb !== undefined) {
+      // Refuse a corrupt or unusable blob now, in one line, rather than when the guest is placed.
+      try {
+        virtUserDtb(dtb, { memBytes, append: o.append });
+      } catch (e) {
+        if (e instanceof FdtFormatError) throw new CliError(`--dtb: '${o.dtb}' is not a usable device tree blob: ${e.message}`);
+        throw e;
+      }
+    }
+    for (const d of o.disks) {
+      checkInput("--disk", d.path); // opened (not read) by virtio-blk
+      if (d.readOnly) continue;
+      try {
+        accessSync(d.path, constants.W_OK);
+      } catch (e) {
+        throw new CliError(`--disk: '${d.path}' is not writable (${(e as NodeJS.ErrnoException).code}); add ',readonly' to use it read-only`);
+      }
+    }
 
     let console: HostConsole | undefined;
     let placedDtb: Uint8Array | undefined;
+    let panicReason: string | undefined;
+    let loadError: unknown;
     let machine: VirtVmm;
     try {
       machine = new VirtVmm(createHost(), {
-        memBytes: o.memMiB * 0x100000,
+        memBytes,
         cpus: o.cpus,
         kernel,
         initrd,
@@ -158,20 +204,41 @@ export const runCommand: Command = {
         dtb,
         disks: o.disks,
         noReboot: o.noReboot,
-        place: (req) => loaderPlacement({ ...req, dtb: (range) => (placedDtb = req.dtb(range)) }),
+        place: (req) => {
+          try {
+            return loaderPlacement({ ...req, dtb: (range) => (placedDtb = req.dtb(range)) });
+          } catch (e) {
+            loadError = e;
+            throw e;
+          }
+        },
         transmit: (byte) => console!.writeByte(byte),
+        // Debian's kernel has no pvpanic and panics with panic_timeout 0: it would spin forever.
+        onConsoleLine: (line) => {
+          const reason = linuxPanicReason(line);
+          if (reason !== undefined && panicReason === undefined) {
+            panicReason = reason;
+            machine.stop();
+          }
+        },
       });
     } catch (e) {
-      throw new CliError(e instanceof VmmError || e instanceof Error ? e.message : String(e), 1);
+      // The images do not fit the RAM given, or a disk cannot be opened: the user's to fix.
+      if (loadError instanceof LoaderError) throw new CliError(e instanceof Error ? e.message : String(e));
+      // The emulated 32-bit host has a 3 GiB user address space: less than the board's RAM window.
+      if (e instanceof VmmError && /^mmap of \d+ MiB guest RAM failed/.test(e.message)) {
+        throw new CliError(`--mem: the host cannot map ${o.memMiB} MiB of guest RAM (${e.message}); give less memory`);
+      }
+      throw new CliError(e instanceof VmmError || e instanceof Error ? e.message : String(e), RUN_EXIT.failed);
     }
     if (o.dumpDtb !== undefined) {
       machine.close();
       try {
         writeFileSync(o.dumpDtb, placedDtb!);
       } catch (e) {
-        throw new CliError(`--dump-dtb: cannot write '${o.dumpDtb}': ${(e as Error).message}`, 1);
+        throw new CliError(`--dump-dtb: cannot write '${o.dumpDtb}': ${(e as Error).message}`, RUN_EXIT.failed);
       }
-      return 0;
+      return RUN_EXIT.ok;
     }
     console = new HostConsole(
       { stdin: process.stdin, stdout: process.stdout },
@@ -181,18 +248,22 @@ export const runCommand: Command = {
     try {
       const exit = await machine.run();
       console.restore();
+      if (panicReason !== undefined) {
+        process.stderr.write(`tskvm: the guest kernel panicked: ${panicReason}\n`);
+        return RUN_EXIT.guestPanic;
+      }
       switch (exit.kind) {
-        case "shutdown": return 0;
-        case "stopped": return 0;
+        case "shutdown": return RUN_EXIT.ok;
+        case "stopped": return RUN_EXIT.ok;
         case "reset":
           process.stderr.write("tskvm: guest reset (--no-reboot): exiting\n");
-          return 0;
+          return RUN_EXIT.ok;
         case "crash":
           process.stderr.write(`tskvm: guest reported a crash (PSCI SYSTEM_EVENT_CRASH on vCPU ${exit.vcpu})\n`);
-          return 1;
+          return RUN_EXIT.failed;
         case "error":
           process.stderr.write(`tskvm: ${exit.message}\n`);
-          return 1;
+          return RUN_EXIT.failed;
       }
     } finally {
       console.restore();
