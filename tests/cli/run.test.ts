@@ -62,9 +62,22 @@ test("usage mistakes: one line, status 2, no stack trace", () => {
     [["--frobnicate"], "tskvm: run: unknown option '--frobnicate' (try 'tskvm run --help')\n"],
     [["--kernel"], "tskvm: --kernel needs a value (try 'tskvm run --help')\n"],
     [["--kernel", "/nonexistent/zImage"], "tskvm: --kernel: '/nonexistent/zImage' does not exist\n"],
+    [["--kernel", "/"], "tskvm: --kernel: '/' is not a file\n"],
+    [["--mem", "4G"], "tskvm: --mem: 4096 MiB is more than the 3072 MiB the virt board has below 4 GiB\n"],
+    [["--mem", "0"], "tskvm: --mem: '0' is not a size in MiB\n"],
+    [["--cpus", "9"], "tskvm: --cpus: '9' is not a CPU count from 1 to 8\n"],
+    [["--cpu", "cortex-a15,"], "tskvm: --cpu: '' is not a CPU model (cortex-a15, cortex-a7)\n"],
+    [["--disk", ",readonly"], "tskvm: --disk needs a file name\n"],
+    [["--disk", "/nonexistent/disk.img"], "tskvm: --disk: '/nonexistent/disk.img' does not exist\n"],
+    [["--initrd", "/nonexistent/initrd"], "tskvm: --initrd: '/nonexistent/initrd' does not exist\n"],
+    [["--dtb", "/nonexistent/virt.dtb"], "tskvm: --dtb: '/nonexistent/virt.dtb' does not exist\n"],
+    [["--no-reboot=yes"], "tskvm: --no-reboot takes no value\n"],
+    [["zImage"], "tskvm: run: unexpected argument 'zImage'\n"],
   ];
   for (const [args, line] of cases) {
-    const r = tskvm(args);
+    // Cases without --kernel get an existing file as one (its contents are never reached), so none
+    // depends on a fetched guest being present.
+    const r = tskvm(args.includes("--kernel") || args.length === 1 ? args : [...args, "--kernel", CLI]);
     assert.equal(r.stderr, line, args.join(" "));
     assert.equal(r.status, 2, args.join(" "));
   }
@@ -108,4 +121,31 @@ test("--dump-dtb: dtc reads the blob without warnings; it has the options' memor
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("image mistakes are usage errors too: an empty kernel, more RAM than the host can map", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tskvm-run-"));
+  try {
+    const empty = join(dir, "empty"), kernel = join(dir, "Image");
+    writeFileSync(empty, new Uint8Array(0));
+    writeFileSync(kernel, new Uint8Array(4096));
+    let r = tskvm(["--kernel", empty]);
+    assert.equal(r.stderr, "tskvm: load the boot images: kernel image is empty\n");
+    assert.equal(r.status, 2);
+    // The emulated 32-bit host's user address space (3 GiB) cannot hold 3 GiB of guest RAM.
+    r = tskvm(["--kernel", kernel, "--mem", "3072", "--dump-dtb", join(dir, "x.dtb")]);
+    assert.match(r.stderr, /^tskvm: --mem: the host cannot map 3072 MiB of guest RAM \(.*\); give less memory\n$/);
+    assert.equal(r.status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--help anywhere among the options prints the help with the exit statuses, status 0", () => {
+  const r = tskvm(["--mem", "64", "--help"]);
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, "");
+  assert.match(r.stdout, /^usage: tskvm run /);
+  assert.match(r.stdout, /--dtb FILE/);
+  assert.match(r.stdout, /Exit status:\n  0 .*\n  1 .*\n  2 .*\n  3  the guest's Linux kernel panicked/);
 });
