@@ -40,7 +40,7 @@
  */
 import type { ArmCpu } from "./cpu.js";
 import type { Decoded } from "./decode/pattern.js";
-import { defineExecutor, type Executor } from "./executors.js";
+import { defineExecutor, EXECUTORS, type Executor } from "./executors.js";
 import { GUEST_STOP, STOP_UNDEFINED } from "./stop.js";
 
 /** FPEXC.EN: the FP/SIMD unit is enabled. */
@@ -112,15 +112,23 @@ export const OP_FP_SIMD_UNDEFINED = defineExecutor((cpu) => fpSimdUndefined(cpu)
 /**
  * Register an FP/SIMD executor behind the access gate: `fn` runs only when CPACR and FPEXC.EN allow
  * FP/SIMD at the current privilege level.
+ *
+ * Each gate is compiled from its own source (it names its executor id), so V8 gives every gate its
+ * own feedback: the call to `fn` stays monomorphic and is inlined, and the gate costs the FP/SIMD
+ * hot path a few integer operations rather than a second megamorphic call (one closure shared by
+ * all executors measured ~10 % slower on scalar double-precision code).
  */
 export function defineFpSimdExecutor(fn: Executor): number {
-  const id = defineExecutor((cpu, a, b, c, d) => {
-    const need = cpu.mode === MODE_USR ? CPACR_CP10_FULL : CPACR_CP10_PL1;
-    if ((cpu.fp.fpexc & FPEXC_EN) === 0 || (cpu.cp15.cpacr & need) !== need) fpSimdUndefined(cpu);
+  const id = EXECUTORS.length;
+  const source = `return function fpSimdGate${id}(cpu, a, b, c, d) {
+    const need = cpu.mode === ${MODE_USR} ? ${CPACR_CP10_FULL} : ${CPACR_CP10_PL1};
+    if ((cpu.fp.fpexc & ${FPEXC_EN}) === 0 || (cpu.cp15.cpacr & need) !== need) denied(cpu);
     fn(cpu, a, b, c, d);
-  });
-  bodies[id] = fn;
-  return id;
+  };`;
+  const gate = new Function("fn", "denied", source)(fn, fpSimdUndefined) as Executor;
+  const defined = defineExecutor(gate);
+  bodies[defined] = fn;
+  return defined;
 }
 
 const bodies: Executor[] = [];
