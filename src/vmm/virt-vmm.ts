@@ -94,6 +94,16 @@ export function linuxPanicReason(line: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * True if `line` is what Linux prints when `halt` (reboot(LINUX_REBOOT_CMD_HALT)) stops the machine:
+ * kernel_halt() logs "reboot: System halted" and arm's machine_halt() then spins forever with
+ * interrupts masked — no PSCI call follows, so no KVM_EXIT_SYSTEM_EVENT. A printk timestamp may
+ * precede it.
+ */
+export function linuxHalted(line: string): boolean {
+  return /(^|\] )reboot: System halted$/.test(line);
+}
+
 /** The longest console line kept for onConsoleLine; the rest of a longer line is dropped. */
 export const CONSOLE_LINE_MAX = 4096;
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { crossCompilerVersion } from "../arch/arm/differential/cross-toolchain.js";
 import { buildKvmGuest } from "../kvm/arm/guests/guest-build.js";
-import { ConsoleLines, linuxPanicReason } from "../../src/vmm/virt-vmm.js";
+import { ConsoleLines, linuxHalted, linuxPanicReason } from "../../src/vmm/virt-vmm.js";
 
 const CLI = new URL("../../src/cli/main.js", import.meta.url).pathname;
 const noCross = crossCompilerVersion() ? false : "arm-linux-gnueabihf-gcc not installed";
@@ -62,5 +62,21 @@ test("panic-like lines that are not the final one (reboot countdown, oops trace 
   assert.match(r.stdout, /^ok still running after the panic-like lines$/m);
   assert.match(r.stdout, /EXIT 0\n$/);
   assert.equal(r.stderr, "");
+  assert.equal(r.status, 0);
+});
+
+test("Linux's halt line, with or without a printk timestamp; look-alikes are not", () => {
+  assert.equal(linuxHalted("reboot: System halted"), true);
+  assert.equal(linuxHalted("[   41.203311] reboot: System halted"), true);
+  assert.equal(linuxHalted("echo reboot: System halted later"), false);
+  assert.equal(linuxHalted("reboot: System halted."), false);
+  assert.equal(linuxHalted("reboot: Power down"), false);
+});
+
+test("a guest that prints Linux's halt line and spins: tskvm ends the run, status 0, one line", { skip: noCross }, async () => {
+  const r = tskvm(["--kernel", await buildKvmGuest("halt")]);
+  assert.match(r.stdout, /reboot: System halted\r\n$/);
+  assert.doesNotMatch(r.stdout, /still running|EXIT/);
+  assert.equal(r.stderr, "tskvm: the guest halted (Linux's \"reboot: System halted\"): exiting\n");
   assert.equal(r.status, 0);
 });

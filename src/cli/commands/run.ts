@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { createHost } from "../../kvm/index.js";
 import { VIRT_MAX_CPUS, VIRT_MAX_RAM_BYTES } from "../../vmm/machine.js";
 import { CPU_TARGETS, VmmError, type CpuModel } from "../../vmm/vmm.js";
-import { linuxPanicReason, loaderPlacement, virtUserDtb, VirtVmm, type VirtDisk } from "../../vmm/virt-vmm.js";
+import { linuxHalted, linuxPanicReason, loaderPlacement, virtUserDtb, VirtVmm, type VirtDisk } from "../../vmm/virt-vmm.js";
 import { FdtFormatError } from "../../vmm/fdt/parse.js";
 import { LoaderError } from "../../vmm/loader/guest-ram.js";
 import { HostConsole } from "../console.js";
@@ -140,7 +140,7 @@ const HELP = `
 Console: the guest's ttyAMA0 on stdin/stdout. On a terminal: Ctrl-A X quits, Ctrl-A Ctrl-A sends Ctrl-A.
 
 Exit status:
-  0  the guest powered off, reset with --no-reboot, or Ctrl-A X quit
+  0  the guest powered off, halted, reset with --no-reboot, or Ctrl-A X quit
   1  the guest reported a crash (PSCI), or the VM could not continue
   2  a usage mistake (bad option, missing or unusable file)
   3  the guest's Linux kernel panicked and will not reboot: tskvm saw its final
@@ -192,6 +192,7 @@ export const runCommand: Command = {
     let console: HostConsole | undefined;
     let placedDtb: Uint8Array | undefined;
     let panicReason: string | undefined;
+    let halted = false;
     let loadError: unknown;
     let machine: VirtVmm;
     try {
@@ -218,6 +219,11 @@ export const runCommand: Command = {
           const reason = linuxPanicReason(line);
           if (reason !== undefined && panicReason === undefined) {
             panicReason = reason;
+            machine.stop();
+          }
+          // After `halt` arm Linux spins with interrupts masked: nothing more can happen.
+          if (linuxHalted(line) && !halted) {
+            halted = true;
             machine.stop();
           }
         },
@@ -251,6 +257,10 @@ export const runCommand: Command = {
       if (panicReason !== undefined) {
         process.stderr.write(`tskvm: the guest kernel panicked: ${panicReason}\n`);
         return RUN_EXIT.guestPanic;
+      }
+      if (halted) {
+        process.stderr.write("tskvm: the guest halted (Linux's \"reboot: System halted\"): exiting\n");
+        return RUN_EXIT.ok;
       }
       switch (exit.kind) {
         case "shutdown": return RUN_EXIT.ok;
