@@ -117,7 +117,8 @@ reg(1, 0, 0, 1, {
 });
 reg(1, 0, 0, 2, {
   name: "CPACR", access: PL1_RW, kvm: KVM_SAVED, read: (cpu) => cpu.cp15.cpacr,
-  // only CP10/CP11 exist (others RAZ/WI); ASEDIS/D32DIS are RAZ/WI (Advanced SIMD cannot be split off)
+  // only CP10/CP11 exist (others RAZ/WI); ASEDIS/D32DIS are RAZ/WI (Advanced SIMD cannot be split off).
+  // cp10 is what the FP/SIMD access gate reads at execution time (fp-simd.ts); reset 0: no access.
   write: (cpu, v) => { cpu.cp15.cpacr = v & 0x00f00000; }, reset: (cpu) => { cpu.cp15.cpacr = 0; },
 });
 
