@@ -23,8 +23,11 @@ export const GUEST_BANNER = /tskvm guest: BusyBox on Debian's armmp kernel (\S+)
 /** BusyBox ash's prompt from the guest's /etc/profile (PS1='\u@\h:\w\$ '), e.g. `root@tskvm:/# `. */
 const PROMPT = /@tskvm:[^\n]*# /;
 
-/** A boot costs 35–60 s of one core here, double when two run at once: be generous. */
-export const BOOT_TIMEOUT_MS = 300_000;
+/**
+ * A boot costs 35–60 s of one core on an idle 2-core machine, double when two run at once, and far more
+ * on a machine shared with other work (10 minutes were seen at load 10): be generous.
+ */
+export const BOOT_TIMEOUT_MS = 600_000;
 
 /**
  * Removes the kernel's console messages (`[    1.234567] text` up to the end of their line, which may
@@ -197,7 +200,8 @@ export function guestUnavailable(): string | false {
   if (existingGuest(dir)) return false;
   const r = spawnSync(process.execPath, [CLI, "guest", "fetch"], { encoding: "utf8", timeout: 900_000 });
   if (r.status === 0 && existingGuest(dir)) return false;
-  const why = (r.stderr || r.error?.message || "").trim().split("\n").pop();
+  const lines = (r.stderr || r.error?.message || "").trim().split("\n");
+  const why = lines.find((l) => l.startsWith("tskvm:")) ?? lines.pop();
   return `no Debian guest in ${dir} and 'tskvm guest fetch' failed: ${why}`;
 }
 
