@@ -187,8 +187,14 @@ export class ArmCpu implements CodeWriteListener {
   private codePage: CodePage;
   /** @internal Virtual page number of `codePage`; -1 forces a re-lookup (code dropped, ISA switch). */
   codeVpn = -1;
-  private readonly itlbKey = new Int32Array(ITLB_SIZE).fill(-1);
+  /**
+   * The instruction-side page map: one direct-mapped table of ITLB_SIZE entries per fast-TLB set of
+   * the MMU (privilege level x DACR slot, mmu.ts), since an entry carries that context's fetch
+   * permission check; `itlbBase` selects the current table.
+   */
+  private readonly itlbKey = new Int32Array(ITLB_SIZE * ArmMmu.FAST_SETS).fill(-1);
   private readonly itlbPage: CodePage[];
+  private itlbBase = 0;
   private readonly decoded = new Decoded();
 
   constructor(options: ArmCpuOptions) {
@@ -205,7 +211,8 @@ export class ArmCpu implements CodeWriteListener {
     this.vcpuCount = options.vcpuCount ?? 1;
     this.cp15.cntkctl = 3; // a PL0 process (tskvm user) reads both counters, as Linux sets up
     this.codePage = new CodePage(new DataView(new ArrayBuffer(8)), 0, -1, false);
-    this.itlbPage = new Array<CodePage>(ITLB_SIZE).fill(this.codePage);
+    this.itlbPage = new Array<CodePage>(ITLB_SIZE * ArmMmu.FAST_SETS).fill(this.codePage);
+    this.itlbBase = this.mmu.fastSet * ITLB_SIZE;
   }
 
   // ------------------------------------------------------------------ architectural state
@@ -257,10 +264,10 @@ export class ArmCpu implements CodeWriteListener {
     this.mmu.littleEndian = !be;
   }
 
-  /** PL0 <-> PL1: instruction-side page map entries carry the old privilege's permission checks. */
+  /** PL0 <-> PL1: the MMU switches fast-TLB sets and the page map follows (`fetchContextChanged`). */
   privilegeChanged(): void {
     this.mmu.setUser(this.mode === MODE_USR);
-    this.flushCodeMap();
+    this.codeVpn = -1;
   }
 
   /** @internal Signal STOP_EVENT (see its comment); `itstate` >= 0 is re-applied after the instruction. */
@@ -455,9 +462,17 @@ export class ArmCpu implements CodeWriteListener {
     this.itlbKey.fill(-1);
   }
 
+  /** The MMU's data side moved to fast-TLB set `slot`: use that set's page map (emptied if `fresh`). */
+  fetchContextChanged(slot: number, fresh: boolean): void {
+    const base = slot * ITLB_SIZE;
+    if (fresh) this.itlbKey.fill(-1, base, base + ITLB_SIZE);
+    this.itlbBase = base;
+    this.codeVpn = -1;
+  }
+
   private enterPage(pc: number): void {
     const key = ((pc >>> 12) << 1) | (this.thumb ? 1 : 0);
-    const e = key & (ITLB_SIZE - 1);
+    const e = this.itlbBase + (key & (ITLB_SIZE - 1));
     let page: CodePage;
     if (this.itlbKey[e] === key) page = this.itlbPage[e];
     else {

@@ -6,8 +6,14 @@
  *
  * Fast TLBs: an entry maps one virtual page to the DataView of the RAM region holding it and the
  * page's byte offset there, valid for the current context only (privilege, ASID, SCTLR/TTBCR/DACR,
- * …): a hit costs one compare. There are two sets, PL1 and PL0, swapped by `setUser` (an exception
- * entry or return needs no flush). Halfword and word accesses look at `rTagW`/`wTagW`, which are the
+ * …): a hit costs one compare. There are four sets: two per privilege level, each tagged with the
+ * DACR value its entries were checked under. `setUser` swaps privilege levels (an exception entry or
+ * return needs no flush) and a DACR write (`dacrChanged`) switches to the set tagged with the new
+ * value, recycling the other one of that level only when neither matches: Linux's non-LPAE kernels
+ * toggle the user domain's DACR field around every user copy and on every kernel entry and exit, so
+ * the two values they alternate between each keep their entries. Every other context change and
+ * every TLB maintenance operation empties all four sets. The instruction side (the CPU's page map)
+ * follows the same sets through `fetchContextChanged`. Halfword and word accesses look at `rTagW`/`wTagW`, which are the
  * same arrays except under strict alignment (SCTLR.A = 1, or the MMU off in system mode, where data
  * accesses are Strongly-ordered): then those point at an array that never hits, and every wider
  * access takes the slow path, which checks alignment. Device/Strongly-ordered RAM pages never get a
@@ -17,6 +23,7 @@
  * Interface for the system registers (the CP15 table and exception code call these):
  * - `translationRegimeChanged()` after any write to SCTLR, TTBCR, TTBR0/1, DACR, CONTEXTIDR, PRRR/NMRR
  *   (MAIR0/1), and after reset; `system` (set once: PL1 system emulation, not tskvm user);
+ * - `dacrChanged()` after a DACR write (a `translationRegimeChanged()` is always correct too);
  * - `setUser(pl0)` on every change between PL0 and PL1;
  * - TLB maintenance `tlbInvalidateAll`, `tlbInvalidateByMva(mva | asid)`, `tlbInvalidateByAsid`,
  *   `tlbInvalidateByMvaAllAsid`; ATS: `ats1(va, write, user)` writes PAR.
@@ -53,6 +60,11 @@ export interface CodeWriteListener {
   codeWritten(ppn: number): void;
   /** VA -> PA answers (or the permissions behind them) may have changed: drop fetch-side caches. */
   translationsChanged?(): void;
+  /**
+   * Data accesses now use fast-TLB set `slot` (0..3, `ArmMmu.FAST_SETS`): fetch-side caches keyed the
+   * same way switch with it; `fresh` says the set was emptied (its fetch-side entries must go too).
+   */
+  fetchContextChanged?(slot: number, fresh: boolean): void;
 }
 
 /** One privilege level's fast TLBs. */
@@ -79,17 +91,22 @@ export class ArmMmu {
   private strict = false;
   private asid = 0;
   private user = true;
-  // ---- fast TLBs of the current privilege level (fields, so the access methods stay monomorphic)
-  private readonly pl1 = new FastTlb();
-  private readonly pl0 = new FastTlb();
-  private rTag = this.pl0.rTag;
-  private rTagW = this.pl0.rTag;
-  private rBase = this.pl0.rBase;
-  private rView = this.pl0.rView;
-  private wTag = this.pl0.wTag;
-  private wTagW = this.pl0.wTag;
-  private wBase = this.pl0.wBase;
-  private wView = this.pl0.wView;
+  // ---- fast TLB sets: index (user ? 2 : 0) + k, k the DACR slot of that privilege level
+  static readonly FAST_SETS = 4;
+  private readonly fast: readonly FastTlb[] = [new FastTlb(), new FastTlb(), new FastTlb(), new FastTlb()];
+  /** the DACR value each set's entries were checked under (-1: none; an empty set may carry any) */
+  private readonly dacrTag = new Float64Array(4).fill(-1);
+  /** the DACR slot k in use at PL1 (index 0) and at PL0 (index 1) */
+  private readonly activeDacrSlot = new Int32Array(2);
+  // ---- the current set's arrays (fields, so the access methods stay monomorphic)
+  private rTag = this.fast[2].rTag;
+  private rTagW = this.fast[2].rTag;
+  private rBase = this.fast[2].rBase;
+  private rView = this.fast[2].rView;
+  private wTag = this.fast[2].wTag;
+  private wTagW = this.fast[2].wTag;
+  private wBase = this.fast[2].wBase;
+  private wView = this.fast[2].wView;
 
   private generation = -1;
   private readonly views: DataView[] = [];
@@ -117,17 +134,22 @@ export class ArmMmu {
     return true;
   }
 
-  /** Drop the fast TLBs (both privilege levels). */
+  /** Drop the fast TLBs (every set, both privilege levels). */
   flush(): void {
-    this.pl1.rTag.fill(-1);
-    this.pl1.wTag.fill(-1);
-    this.pl0.rTag.fill(-1);
-    this.pl0.wTag.fill(-1);
+    for (let i = 0; i < 4; i++) {
+      const f = this.fast[i];
+      f.rTag.fill(-1);
+      f.wTag.fill(-1);
+    }
   }
 
   flushWrites(): void {
-    this.pl1.wTag.fill(-1);
-    this.pl0.wTag.fill(-1);
+    for (let i = 0; i < 4; i++) this.fast[i].wTag.fill(-1);
+  }
+
+  /** The fast-TLB set data accesses use now (see CodeWriteListener.fetchContextChanged). */
+  get fastSet(): number {
+    return (this.user ? 2 : 0) + this.activeDacrSlot[this.user ? 1 : 0];
   }
 
   /** Re-read the translation context from `cp15` (see the file comment for when). */
@@ -138,9 +160,43 @@ export class ArmMmu {
     this.asid = this.long ? longAsid(cp15) : cp15.contextidr & 0xff;
     this.strict = this.system && (!this.enabled || (sctlr & SCTLR_A) !== 0);
     this.reader.bigEndian = (sctlr & SCTLR_EE) !== 0;
-    this.selectFast();
     this.flush();
+    // every set is empty now: the ones in use are checked under the current DACR from here on
+    const dacr = cp15.dacr >>> 0, tag = this.dacrTag;
+    this.activeDacrSlot[0] = this.activeDacrSlot[1] = 0;
+    tag[0] = tag[2] = dacr;
+    tag[1] = tag[3] = -1;
+    this.selectFast();
     this.code.translationsChanged?.();
+  }
+
+  /**
+   * DACR was written (nothing else): switch each privilege level to its set tagged with the new
+   * value, emptying and retagging the level's other set when neither matches. The main TLB keeps
+   * its entries (domains are checked at use). With the MMU off or LPAE, DACR affects no access.
+   */
+  dacrChanged(): void {
+    const dacr = this.cp15.dacr >>> 0, tag = this.dacrTag;
+    const matters = this.enabled && !this.long;
+    for (let level = 0; level < 2; level++) {
+      const base = level * 2, cur = this.activeDacrSlot[level];
+      if (tag[base + cur] === dacr) continue;
+      if (!matters) {
+        tag[base + cur] = dacr; // its entries do not depend on DACR
+        continue;
+      }
+      const other = 1 - cur;
+      this.activeDacrSlot[level] = other;
+      if (tag[base + other] !== dacr) {
+        const f = this.fast[base + other];
+        f.rTag.fill(-1);
+        f.wTag.fill(-1);
+        tag[base + other] = dacr;
+        this.code.fetchContextChanged?.(base + other, true);
+      }
+    }
+    this.selectFast();
+    this.code.fetchContextChanged?.(this.fastSet, false);
   }
 
   /** Enter PL0 (`true`) or PL1 (`false`). */
@@ -148,7 +204,7 @@ export class ArmMmu {
     if (user === this.user) return;
     this.user = user;
     this.selectFast();
-    if (this.enabled) this.code.translationsChanged?.();
+    this.code.fetchContextChanged?.(this.fastSet, false);
   }
 
   /**
@@ -185,7 +241,7 @@ export class ArmMmu {
   }
 
   private selectFast(): void {
-    const f = this.user ? this.pl0 : this.pl1;
+    const f = this.fast[this.fastSet];
     this.rTag = f.rTag;
     this.rBase = f.rBase;
     this.rView = f.rView;

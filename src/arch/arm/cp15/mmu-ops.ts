@@ -15,6 +15,8 @@ interface MmuMaintenance {
   ats1?(va: number, write: boolean, user: boolean): void;
   /** SCTLR/TTBR/TTBCR/DACR/CONTEXTIDR changed. */
   translationRegimeChanged?(): void;
+  /** DACR alone changed. */
+  dacrChanged?(): void;
 }
 
 const mmuOf = (cpu: ArmCpu): MmuMaintenance => cpu.mmu as unknown as MmuMaintenance;
@@ -25,6 +27,13 @@ export function translationChanged(cpu: ArmCpu): void {
     mmu.translationRegimeChanged();
     cpu.flushCodeMap();
   } else cpu.flushTlb();
+}
+
+/** DACR written: the MMU's targeted update when it has one, else the whole regime. */
+export function domainAccessChanged(cpu: ArmCpu): void {
+  const mmu = mmuOf(cpu);
+  if (mmu.dacrChanged) mmu.dacrChanged();
+  else translationChanged(cpu);
 }
 
 export function tlbInvalidateAll(cpu: ArmCpu): void {

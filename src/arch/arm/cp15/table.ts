@@ -13,7 +13,7 @@
 import type { ArmCpu } from "../cpu.js";
 import { armCp15Reg32, armCp15Reg64 } from "../../../abi/one-reg-arm.js";
 import type { Cp15Model } from "./model.js";
-import { atsOperation, tlbInvalidateAll, tlbInvalidateAsid, tlbInvalidateMva, tlbInvalidateMvaAllAsid, translationChanged } from "./mmu-ops.js";
+import { atsOperation, domainAccessChanged, tlbInvalidateAll, tlbInvalidateAsid, tlbInvalidateMva, tlbInvalidateMvaAllAsid, translationChanged } from "./mmu-ops.js";
 
 export const PL0_R = 1, PL0_W = 2, PL1_R = 4, PL1_W = 8;
 const PL1_RW = PL1_R | PL1_W, RO = PL1_R, WO = PL1_W;
@@ -151,7 +151,7 @@ reg64(1, 2, {
 });
 reg(3, 0, 0, 0, {
   name: "DACR", access: PL1_RW, kvm: KVM_SAVED, read: (cpu) => cpu.cp15.dacr,
-  write: (cpu, v) => { cpu.cp15.dacr = v >>> 0; translationChanged(cpu); }, reset: (cpu) => { cpu.cp15.dacr = UNKNOWN; },
+  write: (cpu, v) => { cpu.cp15.dacr = v >>> 0; domainAccessChanged(cpu); }, reset: (cpu) => { cpu.cp15.dacr = UNKNOWN; },
 });
 
 // ---- c5, c6: fault status and address ----------------------------------------------------------------
