@@ -245,7 +245,7 @@ export async function bootBench(o: BootOptions): Promise<number> {
   out(`\nboot benchmark — Debian ${manifest.kernel.release} (${manifest.kernel.version}) + BusyBox initramfs, ` +
     `${MEM_MIB} MiB, -append ${APPEND}; qemu best of ${o.repeat}, tskvm 1 boot per row\n`);
   out(haveQemu ? `qemu: ${qemuVersion}, -M virt -cpu cortex-a15 -nographic (TCG)\n`
-    : "boot: qemu-system-arm not installed (scripts/setup.sh) — qemu row skipped, no ratio\n");
+    : "boot: qemu-system-arm not installed (scripts/setup.sh) — qemu rows skipped, no ratios\n");
   const header = `${"machine".padEnd(24)} ${"vCPUs".padStart(5)} ${"Run /init s".padStart(12)} ${"userspace s".padStart(12)} ` +
     `${"prompt s".padStart(9)} ${"CPU s".padStart(7)} ${"wall/qemu".padStart(9)} ${"CPU/qemu".padStart(8)}  note`;
   out(`${header}\n${"-".repeat(header.length + 30)}\n`);
