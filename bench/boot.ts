@@ -3,13 +3,15 @@
  * armmp kernel and our BusyBox initramfs) booted by `tskvm run` and by `qemu-system-arm -M virt` (TCG),
  * same kernel, same initrd, same command line, 256 MiB, in one run. Per machine it prints the wall
  * time from spawn to the kernel's last line before userspace ("Run /init as init process"), to the
- * first userspace line (the /init banner), and to the shell prompt; the process's CPU time at that
- * point (on a shared 2-core machine the wall clock also measures everyone else); and tskvm/qemu.
+ * first userspace line (the /init banner, printed once /init has mounted its file systems and
+ * insmod'ed the guest's modules: virtio, ext4 and their dependencies), and to the shell prompt; the
+ * process's CPU time at that point (on a shared 2-core machine the wall clock also measures everyone
+ * else); and tskvm/qemu.
  * Every machine is stopped (SIGTERM, then SIGKILL) once measured; none outlives the bench.
  *
  * Both run with 1 and with 2 vCPUs; each tskvm row is compared with qemu's row of the same vCPU count.
  * qemu 7.2's TCG with -smp 2 may livelock with this kernel (issue #7; it booted fine here on
- * 2026-11-22), so qemu rows have their own short limit (QEMU_LIMIT_MS): it boots in seconds, and a
+ * 2026-11-21), so qemu rows have their own short limit (QEMU_LIMIT_MS): it boots in seconds, and a
  * row that misses it says "did not reach userspace in N s" and tskvm's row falls back to qemu's 1 vCPU.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
