@@ -8,10 +8,11 @@
  * so the shell's output holds `@@BEG<n>@@` … `@@END<n>@@ <status>` while the echo of the typed line
  * (which still has the `""`) never matches. Kernel log lines (`[   12.345678] ...`) that the console
  * interleaves with the shell's output are removed before matching, as are carriage returns.
- * Every timeout or early exit throws with the tail of the transcript.
+ * Every timeout or early exit throws with the tail of the transcript. With TSKVM_DEBIAN_TRANSCRIPT=FILE
+ * in the environment the raw console is also appended to FILE as it arrives (to watch a slow run).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { defaultGuestDir, existingGuest } from "../../../src/vmm/guest/fetch.js";
@@ -60,8 +61,10 @@ export class DebianSession {
     this.child = spawn(process.execPath, [CLI, "run", ...args], { stdio: ["pipe", "pipe", "pipe"] });
     this.child.stdout.setEncoding("latin1");
     this.child.stderr.setEncoding("latin1");
+    const live = process.env.TSKVM_DEBIAN_TRANSCRIPT; // a file to follow the console live (tail -f)
     this.child.stdout.on("data", (s: string) => {
       this.raw += s;
+      if (live) appendFileSync(live, s, "latin1");
       this.wake();
     });
     this.child.stderr.on("data", (s: string) => {
