@@ -445,6 +445,21 @@ export class ArmCpu implements CodeWriteListener {
     for (const other of this.shareableDomain()) if (other !== this) other.invalidateAllCode();
   }
 
+  /**
+   * ICIMVAU by this CPU (broadcast on ARMv7 MP cores): the peers drop their decoded code for the
+   * one physical page `va` translates to now, or everything when it does not translate.
+   */
+  invalidatePeersCodeAt(va: number): void {
+    const domain = this.shareableDomain();
+    if (domain.length === 1) return;
+    const pa = this.mmu.probe(va);
+    for (const other of domain) {
+      if (other === this) continue;
+      if (pa < 0) other.invalidateAllCode();
+      else other.invalidateCode(pa - (pa % 4096), 4096);
+    }
+  }
+
   /** Drop all translations (TLBs and the instruction-side page map). */
   flushTlb(): void {
     this.mmu.flush();

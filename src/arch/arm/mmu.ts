@@ -313,6 +313,23 @@ export class ArmMmu {
     return tlb.ppn[i] * 4096 + (va & 0xfff);
   }
 
+  /**
+   * VA -> PA for maintenance by address (ICIMVAU): the current regime's translation, no permission
+   * check and no abort; -1 when the walk fails (the caller falls back to maintenance of everything).
+   */
+  probe(va: number): number {
+    if (!this.enabled) return va >>> 0;
+    const vpn = va >>> PAGE_SHIFT, tlb = this.tlb;
+    let i = tlb.lookup(vpn, this.asid);
+    if (i < 0) {
+      const w = this.walk, cp15 = this.cp15;
+      const ok = this.long ? walkLong(cp15, this.reader, va, this.asid, w) : walkShort(cp15, this.reader, va, this.asid, w);
+      if (!ok) return -1;
+      i = tlb.insert(vpn, w);
+    }
+    return tlb.ppn[i] * 4096 + (va & 0xfff);
+  }
+
   /** Record an abort and stop the instruction (prefetch abort for fetches, else data abort). */
   fault(va: number, access: AccessKind, type: number, level: number, domain: number): never {
     const info = this.info;

@@ -188,7 +188,9 @@ const cacheOps: [number, number, string][] = [
 /** Instruction-cache and branch-predictor maintenance: what other vCPUs decoded may be stale now. */
 const icacheOps = new Set(["ICIALLUIS", "BPIALLIS", "ICIALLU", "ICIMVAU", "BPIALL", "BPIMVA"]);
 for (const [crm, op2, name] of cacheOps) {
-  op(7, 0, crm, op2, name, icacheOps.has(name) ? (cpu) => cpu.invalidatePeersCode() : nop);
+  const maintain = name === "ICIMVAU" ? (cpu: ArmCpu, v: number) => cpu.invalidatePeersCodeAt(v)
+    : icacheOps.has(name) ? (cpu: ArmCpu) => cpu.invalidatePeersCode() : nop;
+  op(7, 0, crm, op2, name, maintain);
 }
 const cp15BarrierGate = (cpu: ArmCpu): boolean => !cpu.systemMode || (cpu.cp15.sctlr & (1 << 5)) !== 0; // SCTLR.CP15BEN
 for (const [crm, op2, name] of [[5, 4, "CP15ISB"], [10, 4, "CP15DSB"], [10, 5, "CP15DMB"]] as const) {
