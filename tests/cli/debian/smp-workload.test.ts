@@ -117,7 +117,7 @@ const JOBS_COMMAND =
   "for j in 1 2 3 4; do ( i=0; s=0; while [ $i -lt 2000 ]; do i=$((i + 1)); s=$((s + i * j)); done; echo \"job $j $s\" > /tmp/job$j ) & done; wait; cat /tmp/job1 /tmp/job2 /tmp/job3 /tmp/job4";
 const JOBS_EXPECTED = [1, 2, 3, 4].map((j) => `job ${j} ${(j * 2000 * 2001) / 2}\n`).join("");
 
-test(`${CPUS} vCPUs: cpuinfo and nproc, then a fixed workload with the host's results, poweroff exits 0`, { skip, timeout: 2_400_000 }, async (t) => {
+test(`${CPUS} vCPUs: cpuinfo and nproc, then a fixed workload with the host's results, poweroff exits 0`, { skip, timeout: 1_500_000 }, async (t) => {
   const s = DebianSession.start(["--cpus", String(CPUS)]);
   try {
     await s.waitForShell();
