@@ -71,13 +71,14 @@ function tail(screen: string, n = 25): string {
 const PRINTK = /^\[\s*\d+\.\d+\]/;
 
 /**
- * The output of a command typed at the prompt: the prompt line must end with the command
- * exactly as typed (the guest's echo), and the output is the non-printk lines up to the next prompt
- * (undefined while that next prompt has not appeared yet).
+ * The output of a command typed at the prompt: the prompt line must end with the command exactly
+ * as typed (the guest's echo; the host terminal does not echo in raw mode), and the output is the
+ * non-printk lines up to the next prompt (undefined while that next prompt has not appeared yet).
  */
 function outputAfter(screen: string, command: string): string[] | undefined {
   const lines = screen.split("\n").map((l) => l.trimEnd());
-  const at = lines.findIndex((l) => l.endsWith(`${PROMPT}${command}`));
+  // A printk that lands right after the prompt pushes the echoed command onto a line of its own.
+  const at = lines.findIndex((l) => l.endsWith(`${PROMPT}${command}`) || l === command);
   if (at < 0) return undefined;
   const next = lines.findIndex((l, i) => i > at && l.includes(PROMPT.trimEnd())); // an idle prompt's line is trimmed
   if (next < 0) return undefined;
