@@ -76,6 +76,7 @@ test("2 vCPUs; ext4 on virtio-blk survives sync + reboot, e2fsck -fn clean, debu
   const dir = mkdtempSync(join(tmpdir(), "tskvm-debian-ext4-"));
   const rw = join(dir, "rw.img");
   const ro = join(dir, "ro.img");
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const roSource = join(dir, "ro-source");
   mkdirSync(roSource);
   writeFileSync(join(roSource, "hello.txt"), RO_HELLO);
@@ -142,5 +143,4 @@ test("2 vCPUs; ext4 on virtio-blk survives sync + reboot, e2fsck -fn clean, debu
     assert.equal(r.stdout, content, `debugfs cat ${path}`);
   }
   assert.equal(sha256(readFileSync(ro)), roBefore, "the readonly image changed");
-  rmSync(dir, { recursive: true, force: true });
 });
