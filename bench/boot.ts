@@ -13,6 +13,10 @@
  * qemu 7.2's TCG with -smp 2 may livelock with this kernel (issue #7; it booted fine here on
  * 2026-11-21), so qemu rows have their own short limit (QEMU_LIMIT_MS): it boots in seconds, and a
  * row that misses it says "did not reach userspace in N s" and tskvm's row falls back to qemu's 1 vCPU.
+ *
+ * First runs, 2026-11-21 (wall to userspace, CPU/qemu): load ~12, before 1c658fd: qemu 5.4 s, tskvm
+ * 218 s (CPU 18x); load ~1–5 after 1c658fd (blocks translated after 1000 visits): qemu 4.0 s / 4.9 s
+ * (-smp 2), tskvm 37.4 s (9.4x, CPU 10.1x) / 68.5 s with --cpus 2 (13.9x, CPU 10.4x).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
