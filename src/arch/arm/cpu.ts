@@ -443,28 +443,39 @@ export class ArmCpu implements CodeWriteListener {
     this.itlbKey.fill(-1);
   }
 
-  /**
-   * Another processor may have written code this one has decoded: instruction-cache maintenance
-   * by any CPU of the domain drops the others' decoded code (this CPU's own stores already keep its
-   * cache coherent, see `codeWritten`).
-   */
-  invalidatePeersCode(): void {
-    for (const other of this.shareableDomain()) if (other !== this) other.invalidateAllCode();
+  /** Instruction-cache invalidation of everything on this CPU: every decoded page is re-checked (CodePage.unchanged) before its next use. */
+  icacheInvalidateAll(): void {
+    this.cache.icEpoch++;
+    this.codeVpn = -1;
+    this.itlbKey.fill(-1);
   }
 
   /**
-   * ICIMVAU by this CPU (broadcast on ARMv7 MP cores): the peers drop their decoded code for the
-   * one physical page `va` translates to now, or everything when it does not translate.
+   * Instruction-cache maintenance of everything (ICIALLU, ICIALLUIS, BPIALL…; ARMv7 MP cores
+   * broadcast them): what another CPU stored, or a device wrote by DMA, may be code this one has
+   * decoded — every CPU of the domain re-checks its pages before using them again.
+   */
+  invalidatePeersCode(): void {
+    for (const other of this.shareableDomain()) other.icacheInvalidateAll();
+  }
+
+  /**
+   * ICIMVAU by this CPU (broadcast on ARMv7 MP cores): every CPU of the domain re-checks its decoded
+   * code of the one physical page `va` translates to now, or everything when it does not translate.
    */
   invalidatePeersCodeAt(va: number): void {
-    const domain = this.shareableDomain();
-    if (domain.length === 1) return;
     const pa = this.mmu.probe(va);
-    for (const other of domain) {
-      if (other === this) continue;
-      if (pa < 0) other.invalidateAllCode();
-      else other.invalidateCode(pa - (pa % 4096), 4096);
+    for (const other of this.shareableDomain()) {
+      if (pa < 0) other.icacheInvalidateAll();
+      else other.icacheInvalidatePage(Math.floor(pa / 4096));
     }
+  }
+
+  /** ICIMVAU's effect on this CPU: the physical page's decoded code is re-checked before its next use. */
+  icacheInvalidatePage(ppn: number): void {
+    this.cache.suspect(ppn);
+    this.codeVpn = -1;
+    this.itlbKey.fill(-1);
   }
 
   /** Drop all translations (TLBs and the instruction-side page map). */
@@ -500,7 +511,12 @@ export class ArmCpu implements CodeWriteListener {
     else {
       const mmu = this.mmu;
       const ppn = mmu.fetchPage(pc);
-      const cached = this.cache.get(ppn, this.thumb);
+      const cache = this.cache;
+      let cached = cache.get(ppn, this.thumb);
+      if (cached !== undefined && cached.checkedEpoch !== cache.icEpoch) {
+        if (cached.unchanged()) cached.checkedEpoch = cache.icEpoch;
+        else cache.drop(ppn), (cached = undefined);
+      }
       if (cached !== undefined && cached.view === mmu.codeView && cached.base === mmu.codeBase) {
         page = cached;
         // translated blocks hold virtual PCs: a physical page entered through another VA drops them
@@ -510,7 +526,7 @@ export class ArmCpu implements CodeWriteListener {
         }
       }
       else {
-        page = new CodePage(mmu.codeView, mmu.codeBase, ppn, this.thumb);
+        page = new CodePage(mmu.codeView, mmu.codeBase, ppn, this.thumb, this.cache.icEpoch);
         page.blockVpn = pc >>> 12;
         this.cache.add(page);
         mmu.flushWrites(); // no write TLB entry may point at a page with code
