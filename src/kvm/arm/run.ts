@@ -32,6 +32,7 @@ import {
 import {
   STOP_BUDGET, STOP_HVC, STOP_IO, STOP_NONE, STOP_SMC, STOP_WFE, STOP_WFI, type ArmCpu,
 } from "../../arch/arm/cpu.js";
+import { AIF_I } from "../../arch/arm/exceptions.js";
 import type { ArmVm } from "./index.js";
 import { ArmVcpuMemory, type InKernelMmio } from "./mmio.js";
 import { handleHvc, handleSmc } from "./psci.js";
@@ -55,6 +56,9 @@ export const KVM_RUN_SLICE_MS = 4;
  */
 export const RUN_CHUNK = 4096;
 
+/** Instructions per `cpu.run` call while a slice overruns to let the guest leave an IRQs-masked section. */
+export const RUN_CHUNK_MASKED = 128;
+
 /** KVM_ARM_DEV_EL1_VTIMER / _PTIMER bits of kvm_run.s.regs.device_irq_level (§4.2 row 7). */
 export const KVM_ARM_DEV_EL1_VTIMER = 1;
 export const KVM_ARM_DEV_EL1_PTIMER = 2;
@@ -65,6 +69,8 @@ export interface RunVgic extends InKernelMmio {
   readonly ready: boolean;
   firstRun(): number;
   setPpiLevel(vcpuIndex: number, intid: number, level: boolean): void;
+  /** Whether the vCPU sent an SGI to another vCPU, or ended one, since the last call. */
+  yieldHint(vcpuIndex: number): boolean;
 }
 
 /** The run loop's own per-vCPU state. */
@@ -343,7 +349,20 @@ function runSlice(v: ArmVcpu, st: RunState): number {
 
     st.refresh();
     if (st.vgic === null && userLevelChanged(v)) return exitIntr(v);
-    if (performance.now() >= deadline) return exitIntr(v);
-    reason = v.cpu.run(RUN_CHUNK);
+    // Directed yield: this vCPU just signalled another one (an IPI) and most likely waits for it —
+    // Linux spins in csd_lock_wait for every smp_call_function, e.g. the Cortex-A15 erratum 798181
+    // workaround's IPI after each TLB flush. Vcpus take turns on one thread here, so let the target
+    // run now rather than spin out the slice (KVM's kvm_vcpu_on_spin serves the same end).
+    if (st.vgic !== null && st.vgic.yieldHint(v.vcpu.index)) return exitIntr(v);
+    let chunk = RUN_CHUNK;
+    if (performance.now() >= deadline) {
+      // The slice is over — but not in the middle of a critical section the guest runs with IRQs
+      // masked (an interrupt handler, spin_lock_irqsave, the timekeeping seqcount write every tick):
+      // the other vCPUs would spin on it for a whole slice. Run on in short chunks until the guest
+      // unmasks IRQs, for at most one more slice.
+      if ((v.cpu.aif & AIF_I) === 0 || performance.now() >= deadline + KVM_RUN_SLICE_MS) return exitIntr(v);
+      chunk = RUN_CHUNK_MASKED;
+    }
+    reason = v.cpu.run(chunk);
   }
 }

@@ -86,6 +86,21 @@ export class GicState {
   readonly targets = new Uint8Array(SLOTS);
   /** Per target CPU and SGI: bit mask of source CPUs with that SGI pending. */
   readonly sgiSources = new Uint8Array(VGIC_MAX_CPUS * VGIC_NR_SGIS);
+  /**
+   * vCPUs (one bit each) that should give the thread to the others soon (takeYieldHint): one that
+   * sent an SGI to another vCPU — the sender usually waits for the answer (Linux's
+   * smp_call_function with wait spins until the target has run the function) — and one that ended
+   * an SGI (EOI), which Linux writes once the IPI's work is done, with the sender often still spinning.
+   */
+  yieldHints = 0;
+
+  /** Whether `cpu` should yield (an SGI sent to another vCPU, or one ended) since the last call; forgets it. */
+  takeYieldHint(cpu: number): boolean {
+    const bit = 1 << cpu;
+    if ((this.yieldHints & bit) === 0) return false;
+    this.yieldHints &= ~bit;
+    return true;
+  }
 
   // CPU interface registers, one entry per CPU.
   readonly ctlr = new Uint32Array(VGIC_MAX_CPUS);
@@ -263,6 +278,7 @@ export class GicState {
     if (intid >= 1020) return;
     const apr = this.apr[cpu]!;
     this.apr[cpu] = apr & (apr - 1);
+    if (intid < VGIC_NR_SGIS && this.nrCpus > 1) this.yieldHints |= 1 << cpu;
     if ((this.ctlr[cpu]! & GICC_CTLR_EOIMODE) === 0) this.deactivateRaw(cpu, intid);
     this.update();
   }
@@ -307,6 +323,7 @@ export class GicState {
 
   /** GICD_SGIR: SGI `sgi` from `source` to every CPU in `targets`. */
   sendSgi(source: number, sgi: number, targets: number): void {
+    if ((targets & ~(1 << source)) !== 0) this.yieldHints |= 1 << source;
     for (let cpu = 0; cpu < this.nrCpus; cpu++) {
       if ((targets & (1 << cpu)) === 0) continue;
       const k = cpu * VGIC_NR_SGIS + sgi;

@@ -210,6 +210,11 @@ export class Vgic {
   }
 
   /** A PPI's input line from inside the kernel (the timers): level-sensitive, no errors. */
+  /** The run loop's directed-yield hint (GicState.takeYieldHint). */
+  yieldHint(vcpuIndex: number): boolean {
+    return this.state.takeYieldHint(vcpuIndex);
+  }
+
   setPpiLevel(vcpuIndex: number, intid: number, level: boolean): void {
     if (!this.initDone || vcpuIndex >= this.state.nrCpus) return;
     this.state.setLine(vcpuIndex, intid, level);
