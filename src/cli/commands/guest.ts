@@ -63,6 +63,11 @@ export const guestCommand: Command = {
       return 0;
     } catch (err) {
       if (err instanceof GuestFetchError || err instanceof BusyboxAppletsError) throw new CliError(`guest fetch: ${err.message}`, 1);
+      // The directory cannot be made or written (EACCES, EROFS, ENOTDIR, ENOSPC…): the user's to fix.
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (typeof code === "string" && /^E[A-Z]+$/.test(code)) {
+        throw new CliError(`guest fetch: cannot use '${dir}': ${(err as Error).message}`, 1);
+      }
       throw err;
     }
   },
