@@ -81,7 +81,9 @@ test("vGIC: the virtual timer's PPI 27 wakes a WFI within about the timer deadli
     "mov r0, #(1 << 27)", "str r0, [r10, #0x100]", // GICD_ISENABLER0: PPI 27
     "mov r0, #0xf0", "str r0, [r11, #0x4]", // GICC_PMR
     "mov r0, #1", "str r0, [r11]", // GICC_CTLR
-    "mrc p15, 0, r1, c14, c0, 0", "lsr r1, r1, #8", // CNTFRQ / 256 ticks ~ 3.9 ms
+    // CNTFRQ / 64 ticks ~ 15.6 ms: long enough that a spinning wait (CPU ≈ wall) stands out from the
+    // few ms of CPU the host process spends anyway (V8 compiling, GC), also on a loaded machine
+    "mrc p15, 0, r1, c14, c0, 0", "lsr r1, r1, #6",
     "mcr p15, 0, r1, c14, c3, 0", "mov r1, #1", "mcr p15, 0, r1, c14, c3, 1", "isb",
     "cpsie i",
     "1: wfi", "cmp r5, #0", "beq 1b",
@@ -99,7 +101,7 @@ test("vGIC: the virtual timer's PPI 27 wakes a WFI within about the timer deadli
   const wall = performance.now() - t0, d = process.cpuUsage(cpu0);
   assert.equal(reg(c, REG_R(6)), 27, "GICC_IAR gave the vtimer PPI");
   assert.equal(reg(c, REG_R(5)), 1, "exactly one interrupt (the level dropped before the EOI)");
-  assert.ok(wall >= 3 && wall < 200, `woke after ${wall.toFixed(1)} ms`);
+  assert.ok(wall >= 12 && wall < 300, `woke after ${wall.toFixed(1)} ms`);
   assert.ok((d.user + d.system) / 1000 < 0.5 * wall + 5, "slept, did not spin");
   for (let i = 0; i < 5; i++) assert.equal(runRaw(t, c), -ERRNO.EINTR);
   assert.equal(reg(c, REG_R(5)), 1, "no second interrupt once masked");
