@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ArmCpu, STOP_HVC } from "../../../../../src/arch/arm/cpu.js";
-import { PHYS_FAULT, PHYS_RAM, type PhysicalMemoryPort } from "../../../../../src/arch/arm/memory.js";
+import { flatRamPort } from "./harness.js";
 
 const RAM_SIZE = 4 << 20;
 const L1 = 0x0000_4000;
@@ -15,19 +15,7 @@ const CODE = 0x0010_0000;
 const OTHER = 0x0020_0000;
 
 function setup(threshold: number): { cpu: ArmCpu; dv: DataView } {
-  const ram = new Uint8Array(RAM_SIZE);
-  const port: PhysicalMemoryPort = {
-    regions: [ram], generation: 0,
-    lookup: (pa, _a, out) => {
-      if (pa >= RAM_SIZE) return PHYS_FAULT;
-      out.region = 0;
-      out.offset = pa - (pa % 4096);
-      return PHYS_RAM;
-    },
-    ioRead: () => 0,
-    ioWrite: () => 0,
-  };
-  const dv = new DataView(ram.buffer);
+  const { port, dv } = flatRamPort(RAM_SIZE);
   const cpu = new ArmCpu({ memory: port, translateThreshold: threshold });
   cpu.systemMode = true;
   cpu.reset();

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { SCTLR_M } from "../../../../../src/arch/arm/cp15/state.js";
 import { domainAccessChanged } from "../../../../../src/arch/arm/cp15/mmu-ops.js";
 import { ArmCpu, MODE_ABT, STOP_HVC } from "../../../../../src/arch/arm/cpu.js";
-import { PHYS_FAULT, PHYS_RAM, type PhysicalMemoryPort } from "../../../../../src/arch/arm/memory.js";
+import { flatRamPort } from "./harness.js";
 import { FAULT_DOMAIN, FAULT_PERMISSION } from "../../../../../src/arch/arm/stop.js";
 import { aborts, machine, type Machine } from "./harness.js";
 
@@ -116,19 +116,7 @@ test("PL0 accesses follow DACR changes made at PL1", () => {
 test("instruction fetch follows DACR: code in a domain set to no access prefetch-aborts (translated and interpreted)", () => {
   for (const threshold of [1, Infinity]) {
     const RAM = 4 << 20;
-    const ram = new Uint8Array(RAM);
-    const port: PhysicalMemoryPort = {
-      regions: [ram], generation: 0,
-      lookup: (pa, _a, out) => {
-        if (pa >= RAM) return PHYS_FAULT;
-        out.region = 0;
-        out.offset = pa - (pa % 4096);
-        return PHYS_RAM;
-      },
-      ioRead: () => 0,
-      ioWrite: () => 0,
-    };
-    const dv = new DataView(ram.buffer);
+    const { port, dv } = flatRamPort(RAM);
     const cpu = new ArmCpu({ memory: port, translateThreshold: threshold });
     cpu.systemMode = true;
     cpu.reset();

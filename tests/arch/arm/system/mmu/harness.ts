@@ -117,3 +117,20 @@ export function aborts(m: Machine, f: () => unknown): {
 }
 
 export { ACCESS_READ };
+
+/** One RAM region of `size` bytes at physical 0 and nothing else: the port the core-level MMU tests run on. */
+export function flatRamPort(size: number): { port: PhysicalMemoryPort; ram: Uint8Array; dv: DataView } {
+  const ram = new Uint8Array(size);
+  const port: PhysicalMemoryPort = {
+    regions: [ram], generation: 0,
+    lookup: (pa, _a, out) => {
+      if (pa >= size) return PHYS_FAULT;
+      out.region = 0;
+      out.offset = pa - (pa % 4096);
+      return PHYS_RAM;
+    },
+    ioRead: () => 0,
+    ioWrite: () => 0,
+  };
+  return { port, ram, dv: new DataView(ram.buffer) };
+}

@@ -11,7 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ArmCpu, STOP_HVC } from "../../../../../src/arch/arm/cpu.js";
-import { PHYS_FAULT, PHYS_RAM, type PhysicalMemoryPort } from "../../../../../src/arch/arm/memory.js";
+import { flatRamPort } from "./harness.js";
 
 const RAM = 4 << 20;
 const L1 = 0x4000;
@@ -20,19 +20,7 @@ const CODE_B = 0x0020_0000; // VA 0x90000000
 const MAINT = 0x0030_0000; // VA 0xa0000000: mcr p15, 0, r0, c7, c5, 1; hvc #0
 
 function pair(): { cpus: ArmCpu[]; dv: DataView } {
-  const ram = new Uint8Array(RAM);
-  const dv = new DataView(ram.buffer);
-  const port: PhysicalMemoryPort = {
-    regions: [ram], generation: 0,
-    lookup: (pa, _a, out) => {
-      if (pa >= RAM) return PHYS_FAULT;
-      out.region = 0;
-      out.offset = pa - (pa % 4096);
-      return PHYS_RAM;
-    },
-    ioRead: () => 0,
-    ioWrite: () => 0,
-  };
+  const { port, dv } = flatRamPort(RAM);
   const section = (pa: number) => pa | (3 << 10) | 0xc | 2;
   dv.setUint32(L1 + 0x800 * 4, section(CODE_A), true);
   dv.setUint32(L1 + 0x900 * 4, section(CODE_B), true);
